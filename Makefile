@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# exitstat: top-level build.  `make` builds the exitstat command,
+# `make unit` runs the userspace unit tests (plain, then under ASan+UBSan),
+# `make test` installs what the tests need and runs everything testable here.
+
+O ?= build
+CC ?= cc
+SAN_CC ?= clang
+CFLAGS ?= -O2 -g
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wmissing-declarations -Wformat=2 -Wundef \
+	-Wpointer-arith -Wwrite-strings -Wvla -Wcast-align \
+	-Wimplicit-fallthrough -Wno-format-nonliteral
+BASE_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -MMD -MP
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+CORE_SRCS := $(wildcard core/*.c)
+TOOL_SRCS := $(filter-out tools/exitstat.c,$(wildcard tools/*.c))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_HELPERS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
+
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+.PHONY: all unit unit-bins test style clean deps
+.SECONDARY:
+all: $(O)/plain/exitstat
+
+# $(call variant,NAME,CC,EXTRA_CFLAGS): objects, exitstat and unit tests
+# built into $(O)/NAME/.
+define variant
+$(1)_CFLAGS := $$(BASE_CFLAGS) $(3)
+$(1)_CORE := $$(CORE_SRCS:%.c=$$(O)/$(1)/%.o)
+$(1)_TOOLS := $$(TOOL_SRCS:%.c=$$(O)/$(1)/%.o)
+$(1)_UNIT := $$(UNIT_SRCS:tests/unit/%.c=$$(O)/$(1)/tests/unit/%)
+$(1)_HELPERS := $$(UNIT_HELPERS:%.c=$$(O)/$(1)/%.o)
+
+$$(O)/$(1)/core/%.o: core/%.c
+	@mkdir -p $$(@D)
+	$(2) $$($(1)_CFLAGS) -ffreestanding -c $$< -o $$@
+
+$$(O)/$(1)/tools/%.o: tools/%.c
+	@mkdir -p $$(@D)
+	$(2) $$($(1)_CFLAGS) -DEXITSTAT_VERSION='"$$(VERSION)"' -c $$< -o $$@
+
+$$(O)/$(1)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $$(@D)
+	$(2) $$($(1)_CFLAGS) -c $$< -o $$@
+
+$$(O)/$(1)/exitstat: $$(O)/$(1)/tools/exitstat.o $$($(1)_TOOLS) $$($(1)_CORE)
+	$(2) $(3) $$^ -o $$@
+
+$$(O)/$(1)/tests/unit/test_%: $$(O)/$(1)/tests/unit/test_%.o \
+		$$($(1)_HELPERS) $$($(1)_TOOLS) $$($(1)_CORE) $$(O)/$(1)/exitstat
+	$(2) $(3) $$(filter %.o,$$^) $$(CMOCKA_LIBS) -o $$@
+
+-include $$(wildcard $$(O)/$(1)/*/*.d $$(O)/$(1)/*/*/*.d)
+endef
+
+$(eval $(call variant,plain,$(CC),))
+$(eval $(call variant,san,$(SAN_CC),$(SAN_FLAGS)))
+
+unit-bins: $(plain_UNIT) $(san_UNIT)
+
+# Runs every unit test binary of both variants; TAP in, one summary out.
+unit: unit-bins
+	@tests/run-unit.sh $(O) $(notdir $(plain_UNIT))
+
+deps:
+	scripts/install-deps.sh test
+
+test: deps
+	@tests/run-all.sh
+
+style:
+	scripts/style.sh
+
+clean:
+	rm -rf $(O)

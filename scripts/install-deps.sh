@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Installs the Debian 12 packages a job needs, only those missing.
+# Usage: scripts/install-deps.sh build|test|demo
+set -euo pipefail
+
+build=(make gcc clang pkg-config libcmocka-dev)
+# Kernels and nested KVM under QEMU (tests/e2e), module builds, style.
+e2e=(qemu-system-x86 busybox-static cpio xz-utils kmod libelf-dev bc
+     flex bison rsync ca-certificates jq)
+
+case "${1:-}" in
+build) want=("${build[@]}") ;;
+test | demo) want=("${build[@]}" "${e2e[@]}") ;;
+*)
+	echo "usage: $0 build|test|demo" >&2
+	exit 2 ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null || {
+		echo "install-deps: need root or sudo to install: ${missing[*]}" >&2
+		exit 1
+	}
+	sudo=sudo
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

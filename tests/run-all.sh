@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Everything `make test` runs: builds, unit tests under two compilers and
+# the sanitizers, the command-line checks, and (as they land) the module
+# and end-to-end tests.  Ends with one line "N passed, N failed, N skipped"
+# and a non-zero status on any failure.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+cd "$top" || exit 1
+. tests/lib/tap.sh
+. tests/run-unit.sh
+
+O=${O:-build}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+tap_check build make -s -j"$jobs" O="$O" all unit-bins
+units=$(cd "$O/plain/tests/unit" 2>/dev/null && ls test_* 2>/dev/null | grep -v '\.[od]$')
+# shellcheck disable=SC2086
+unit_suites "$O" $units
+tap_check "cli/reasons-json" sh -c \
+	"'$O/plain/exitstat' reasons --json | jq -e 'length == 2 and all(.[]; (.reasons | length) > 0)'"
+tap_check style scripts/style.sh
+
+tap_summary

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The exitstat subcommands.  Each takes the arguments after its own name
+ * (argv[0] is the subcommand) and returns the process exit status.
+ */
+#ifndef EXITSTAT_TOOLS_BUILTIN_H
+#define EXITSTAT_TOOLS_BUILTIN_H
+
+int cmd_reasons(int argc, char **argv);
+
+#endif /* EXITSTAT_TOOLS_BUILTIN_H */

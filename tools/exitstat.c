@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * exitstat: one command, subcommands dispatched from a table.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "builtin.h"
+#include "usage.h"
+
+#ifndef EXITSTAT_VERSION
+#define EXITSTAT_VERSION "unknown"
+#endif
+
+struct cmd_struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct cmd_struct commands[] = {
+	{ "reasons", cmd_reasons,
+	  "list the VMX and SVM exit reasons and which ones KVM handles" },
+};
+
+static void print_usage(FILE *f)
+{
+	size_t i;
+
+	fputs("usage: exitstat [--version] [--help] COMMAND [ARGS]\n\n"
+	      "Counts of KVM VM exits per exit reason, and what they cost.\n\n"
+	      "Commands:\n",
+	      f);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name,
+			commands[i].summary);
+	fputs("\n'exitstat COMMAND --help' tells more about one command.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	const char *name = argc > 1 ? argv[1] : NULL;
+	size_t i;
+
+	if (!name) {
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") ||
+	    !strcmp(name, "help")) {
+		print_usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(name, "--version")) {
+		printf("exitstat %s\n", EXITSTAT_VERSION);
+		return EXIT_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(name, commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+
+	fprintf(stderr,
+		"exitstat: unknown command '%s' (see 'exitstat --help')\n",
+		name);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "usage.h"
+
+void usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "exitstat %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int usage_bad_option(const char *cmd, int ret, char **argv)
+{
+	char word[3] = { '-', (char)optopt, 0 };
+	const char *name = optopt ? word : argv[optind - 1];
+
+	if (ret == ':')
+		usage_error(
+			cmd,
+			"option '%s' needs a value (see 'exitstat %s --help')",
+			argv[optind - 1], cmd);
+	else
+		usage_error(cmd,
+			    "unknown option '%s' (see 'exitstat %s --help')",
+			    name, cmd);
+	return EXIT_USAGE;
+}
+
+int parse_isa(const char *s, enum es_isa *isa)
+{
+	if (!strcmp(s, "vmx"))
+		*isa = ES_ISA_VMX;
+	else if (!strcmp(s, "svm"))
+		*isa = ES_ISA_SVM;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int parse_kernel(const char *s, enum es_kernel *k)
+{
+	enum es_kernel i;
+
+	for (i = 0; i < ES_KERNEL_NR; i++) {
+		if (!strcmp(s, es_kernel_name(i))) {
+			*k = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
