@@ -26,7 +26,7 @@ UNIT_HELPERS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
 
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all unit unit-bins test style clean deps
+.PHONY: all unit unit-bins test style clean deps module dkms-src dkms-install
 .SECONDARY:
 all: $(O)/plain/exitstat
 
@@ -79,5 +79,28 @@ test: deps
 style:
 	scripts/style.sh
 
+# exitstat.ko, for the kernel whose build tree is KDIR (default: running).
+module:
+	$(MAKE) -C kmod $(if $(KDIR),KDIR=$(KDIR))
+
+# The DKMS source tree: kmod/ with a real copy of core/.
+DKMS_VERSION := 0.1
+DKMS_SRC := $(O)/dkms/exitstat-$(DKMS_VERSION)
+dkms-src:
+	rm -rf $(O)/dkms
+	mkdir -p $(DKMS_SRC)/core
+	cp kmod/Kbuild kmod/Makefile kmod/*.c kmod/*.h $(DKMS_SRC)/
+	cp core/*.c core/*.h $(DKMS_SRC)/core/
+	sed 's/@VERSION@/$(DKMS_VERSION)/' kmod/dkms.conf >$(DKMS_SRC)/dkms.conf
+
+dkms-install: dkms-src
+	rm -rf /usr/src/exitstat-$(DKMS_VERSION)
+	cp -r $(DKMS_SRC) /usr/src/
+	dkms install exitstat/$(DKMS_VERSION)
+
 clean:
 	rm -rf $(O)
+	rm -rf kmod/.tmp_versions
+	find kmod core \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
+		-o -name '*.mod.c' -o -name '.*.cmd' -o -name '*.symvers' \
+		-o -name 'modules.order' \) -delete
