@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# guest-lib.sh - helpers for guest test scripts (busybox sh) run by the e2e
+# /init.  Installed in the initramfs as /lib/e2e.sh; use it with
+#
+#     #!/bin/sh
+#     . /lib/e2e.sh
+#     e2e_check "kvm loaded" test -d /sys/module/kvm
+#
+# Every assertion prints exactly one line, "ok - NAME" or
+# "not ok - NAME: WHY", which the host side (tests/e2e/boot.sh) collects.
+# Names must not contain ':' (the host splits on the first ': ').
+
+E2E_FAILED=0
+
+# e2e_ok NAME
+e2e_ok() {
+	echo "ok - $1"
+}
+
+# e2e_not_ok NAME WHY...
+e2e_not_ok() {
+	_n=$1
+	shift
+	echo "not ok - $_n: $*"
+	E2E_FAILED=$((E2E_FAILED + 1))
+}
+
+# e2e_check NAME CMD [ARGS...]: ok if CMD succeeds, else not ok with the
+# command, its exit status and the last lines of its output.
+e2e_check() {
+	_n=$1
+	shift
+	if _out=$("$@" 2>&1); then
+		e2e_ok "$_n"
+	else
+		_rc=$?
+		_out=$(printf '%s' "$_out" | tail -n 3 | tr '\n' ' ')
+		e2e_not_ok "$_n" "'$*' exited $_rc${_out:+: $_out}"
+	fi
+}
+
+# e2e_eq NAME EXPECTED ACTUAL
+e2e_eq() {
+	if [ "$2" = "$3" ]; then
+		e2e_ok "$1"
+	else
+		e2e_not_ok "$1" "expected '$2', got '$3'"
+	fi
+}
+
+# e2e_skip NAME WHY: counted as ok by TAP convention, marked SKIP.
+e2e_skip() {
+	echo "ok - $1 # SKIP $2"
+}
+
+# e2e_param MODULE PARAM: print /sys/module/MODULE/parameters/PARAM (or
+# "<missing>").
+e2e_param() {
+	cat "/sys/module/$1/parameters/$2" 2>/dev/null || echo "<missing>"
+}
+
+# e2e_exit: end a test script; its status is non-zero if anything failed.
+e2e_exit() {
+	if [ "$E2E_FAILED" -eq 0 ]; then
+		exit 0
+	fi
+	exit 1
+}
