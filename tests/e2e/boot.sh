@@ -155,7 +155,7 @@ fail_boot() {
 
 if ! has EXITSTAT-E2E-DONE; then
 	# Print what the tests managed to say before things went wrong.
-	grep -aoE '(not )?ok - .*' <<<"$CLEAN" || true
+	grep -aoE '(not )?ok( [0-9]+)? - .*' <<<"$CLEAN" || true
 	why="no EXITSTAT-E2E-DONE marker"
 	if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 		why="$why: timed out after ${TIMEOUT}s"
@@ -175,9 +175,9 @@ if ! has EXITSTAT-E2E-DONE; then
 	fail_boot "$why"
 fi
 
-TAP=$(grep -aoE '(not )?ok - .*' <<<"$CLEAN" || true)
-nok=$(grep -c '^ok - ' <<<"$TAP" || true)
-nnotok=$(grep -c '^not ok - ' <<<"$TAP" || true)
+TAP=$(grep -aoE '(not )?ok( [0-9]+)? - .*' <<<"$CLEAN" || true)
+nok=$(grep -cE '^ok( [0-9]+)? - ' <<<"$TAP" || true)
+nnotok=$(grep -cE '^not ok( [0-9]+)? - ' <<<"$TAP" || true)
 [ -z "$TAP" ] || printf '%s\n' "$TAP"
 
 KLOG=$(sed -n '/EXITSTAT-E2E-KLOG-BEGIN/,/EXITSTAT-E2E-KLOG-END/p' <<<"$CLEAN" |
