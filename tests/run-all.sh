@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Everything `make test` runs: builds, unit tests under two compilers and
-# the sanitizers, the command-line checks, and (as they land) the module
-# and end-to-end tests.  Ends with one line "N passed, N failed, N skipped"
+# the sanitizers, the command-line and style checks, and exitstat.ko end to
+# end inside nested KVM under QEMU on both kernel series.  Ends with one line "N passed, N failed, N skipped"
 # and a non-zero status on any failure.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,5 +21,6 @@ unit_suites "$O" $units
 tap_check "cli/reasons-json" sh -c \
 	"'$O/plain/exitstat' reasons --json | jq -e 'length == 2 and all(.[]; (.reasons | length) > 0)'"
 tap_check style scripts/style.sh
+tap_suite e2e/module tests/e2e/module.sh
 
 tap_summary

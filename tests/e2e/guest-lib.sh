@@ -60,6 +60,28 @@ e2e_param() {
 	cat "/sys/module/$1/parameters/$2" 2>/dev/null || echo "<missing>"
 }
 
+# e2e_cmdline KEY DEFAULT: the value of KEY=VALUE on the kernel command
+# line, or DEFAULT.
+e2e_cmdline() {
+	for _tok in $(cat /proc/cmdline); do
+		case $_tok in
+		"$1"=*)
+			echo "${_tok#"$1"=}"
+			return ;;
+		esac
+	done
+	echo "$2"
+}
+
+# e2e_isa: the exit-reason table of this CPU, vmx or svm.
+e2e_isa() {
+	if grep -qw svm /proc/cpuinfo; then
+		echo svm
+	else
+		echo vmx
+	fi
+}
+
 # e2e_exit: end a test script; its status is non-zero if anything failed.
 e2e_exit() {
 	if [ "$E2E_FAILED" -eq 0 ]; then

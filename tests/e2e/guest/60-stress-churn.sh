@@ -1,0 +1,24 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# VMs created and destroyed quickly while the host interface is read in a
+# loop: nothing is left behind, the figures of the dead VMs are kept, and
+# the module unloads cleanly afterwards.
+
+# shellcheck source=../guest-lib.sh
+. /lib/e2e.sh
+
+stats=/proc/exitstat/stats
+before=$(sed -n 's/^retired exits=\([0-9]*\).*/\1/p' $stats)
+(while :; do cat $stats /proc/exitstat/summary >/dev/null; done) &
+reader=$!
+e2e_check "200 VMs x 2 vCPUs created, run and destroyed" \
+	/bin/exitcheck churn 200 2
+kill $reader
+wait $reader 2>/dev/null
+after=$(sed -n 's/^retired exits=\([0-9]*\).*/\1/p' $stats)
+e2e_eq "no VM is left in stats" 0 "$(grep -c '^vm ' $stats)"
+e2e_check "retired exits grew by at least 200 x 2 x 10 ($before -> $after)" \
+	test $((after - before)) -ge 4000
+e2e_check "rmmod after the churn" rmmod exitstat
+e2e_exit

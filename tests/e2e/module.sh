@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# module.sh - exitstat.ko end to end.  For each Debian kernel series: build
+# the module against that kernel's headers (W=1, warnings are errors) and the
+# static test program exitcheck, then boot under QEMU TCG with nested SVM:
+#
+#   EPYC (NPT on),    scope=vm      every guest test in guest/[2-6]*.sh
+#   EPYC (NPT on),    scope=global  load checks and exitcheck
+#   qemu64 (NPT off), scope=vm      load checks and exitcheck
+#
+# Every guest assertion is printed as a TAP line naming its kernel and
+# configuration; the exit status is non-zero if any failed or a boot broke.
+
+set -uo pipefail
+
+PROG=${0##*/}
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+SERIES_LIST=(6.1 6.12)
+OFFLINE=()
+VERBOSE=()
+TIMEOUT=400
+WORK=$TOP/build/e2e
+
+usage() {
+	cat <<EOF
+Usage: $PROG [--series 6.1,6.12] [--offline] [--workdir DIR] [-v]
+
+Builds exitstat.ko and exitcheck and runs the module's guest tests under
+QEMU in three configurations per kernel series (see the top of this file).
+Console logs stay in the work directory (default build/e2e).
+EOF
+}
+
+die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 2; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	-h | --help) usage; exit 0 ;;
+	--series) [ $# -ge 2 ] || die "--series needs a value"
+		IFS=, read -r -a SERIES_LIST <<<"$2"; shift ;;
+	--offline) OFFLINE=(--offline) ;;
+	--workdir) [ $# -ge 2 ] || die "--workdir needs a value"
+		WORK=$2; shift ;;
+	-v | --verbose) VERBOSE=(--verbose) ;;
+	*) die "unknown argument '$1' (see --help)" ;;
+	esac
+	shift
+done
+
+failed=0
+fail() {
+	echo "not ok - $*"
+	failed=1
+}
+
+# build_module KDIR DIR: exitstat.ko from a copy of kmod/ (core/ resolved).
+build_module() {
+	rm -rf "$2"
+	mkdir -p "$2"
+	cp -rL "$TOP/kmod/." "$2/"
+	make -C "$1" M="$2" W=1 KCFLAGS=-Werror modules >"$2/build.log" 2>&1 &&
+		[ -f "$2/exitstat.ko" ]
+}
+
+# boot NAME CPU APPEND: run the initramfs, relabel its TAP lines.
+boot() {
+	local name=$1 cpu=$2 append=$3 rc
+	"$HERE/boot.sh" --kernel "$VMLINUZ" --initrd "$w/initrd.gz" \
+		--cpu "$cpu" --append "$append" --name "$name" \
+		--log "$w/${name// /_}.log" --timeout "$TIMEOUT" "${VERBOSE[@]}" |
+		sed -E "s/^(not ok|ok)( [0-9]+)? - /\1 - $name: /"
+	rc=${PIPESTATUS[0]}
+	[ "$rc" = 0 ] || fail "$name: boot.sh exited $rc (log $w/${name// /_}.log)"
+}
+
+mkdir -p "$WORK"
+if make -s -C "$TOP/tests/vmm" O="$WORK/vmm" >"$WORK/vmm.log" 2>&1; then
+	echo "ok - build exitcheck (static)"
+else
+	fail "build exitcheck: see $WORK/vmm.log"
+	exit 1
+fi
+
+for series in "${SERIES_LIST[@]}"; do
+	KVER='' VMLINUZ='' MODDIR='' KDIR=''
+	if ! env=$("$TOP/scripts/fetch-kernel.sh" "${OFFLINE[@]}" "$series"); then
+		fail "$series: scripts/fetch-kernel.sh failed"
+		continue
+	fi
+	eval "$env"
+	w=$WORK/$KVER
+	if build_module "$KDIR" "$w/kmod"; then
+		echo "ok - $KVER: build exitstat.ko (W=1, warnings are errors)"
+	else
+		sed 's/^/# /' "$w/kmod/build.log" | tail -n 20
+		fail "$KVER: build exitstat.ko"
+		continue
+	fi
+	"$HERE/mkinitramfs.sh" --moddir "$MODDIR" -o "$w/initrd.gz" \
+		--timeout 180 \
+		--add "$w/kmod/exitstat.ko:/lib/modules/exitstat.ko" \
+		--add "$WORK/vmm/exitcheck:/bin/exitcheck" \
+		$(for t in "$HERE"/guest/[2-6]*.sh; do echo --test "$t"; done) \
+		>/dev/null || { fail "$KVER: mkinitramfs"; continue; }
+
+	boot "$KVER npt scope=vm" EPYC "exitstat.scope=vm expect.npt=Y"
+	boot "$KVER npt scope=global" EPYC \
+		"exitstat.scope=global expect.npt=Y e2e.only=exitstat"
+	boot "$KVER shadow scope=vm" qemu64 \
+		"exitstat.scope=vm expect.npt=N e2e.only=exitstat"
+done
+exit $failed
