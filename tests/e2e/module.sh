@@ -5,7 +5,8 @@
 # the module against that kernel's headers (W=1, warnings are errors) and the
 # static test program exitcheck, then boot under QEMU TCG with nested SVM:
 #
-#   EPYC (NPT on),    scope=vm      every guest test in guest/[2-6]*.sh
+#   EPYC (NPT on),    scope=vm      every guest test in guest/[2-7]*.sh,
+#                                   including a Linux booted inside (L2)
 #   EPYC (NPT on),    scope=global  load checks and exitcheck
 #   qemu64 (NPT off), scope=vm      load checks and exitcheck
 #
@@ -76,6 +77,7 @@ boot() {
 }
 
 mkdir -p "$WORK"
+"$HERE/mkl2initramfs.sh" -o "$WORK/l2.gz" || { fail "L2 initramfs"; exit 1; }
 if make -s -C "$TOP/tests/vmm" O="$WORK/vmm" >"$WORK/vmm.log" 2>&1; then
 	echo "ok - build exitcheck (static)"
 else
@@ -102,7 +104,12 @@ for series in "${SERIES_LIST[@]}"; do
 		--timeout 180 \
 		--add "$w/kmod/exitstat.ko:/lib/modules/exitstat.ko" \
 		--add "$WORK/vmm/exitcheck:/bin/exitcheck" \
-		$(for t in "$HERE"/guest/[2-6]*.sh; do echo --test "$t"; done) \
+		--elf /usr/bin/qemu-system-x86_64:/bin/qemu-system-x86_64 \
+		--add /usr/share/seabios/bios-256k.bin:/usr/share/qemu/bios-256k.bin \
+		--add /usr/share/qemu/linuxboot_dma.bin:/usr/share/qemu/linuxboot_dma.bin \
+		--add /usr/share/qemu/kvmvapic.bin:/usr/share/qemu/kvmvapic.bin \
+		--add "$VMLINUZ:/l2/vmlinuz" --add "$WORK/l2.gz:/l2/initrd.gz" \
+		$(for t in "$HERE"/guest/[2-7]*.sh; do echo --test "$t"; done) \
 		>/dev/null || { fail "$KVER: mkinitramfs"; continue; }
 
 	boot "$KVER npt scope=vm" EPYC "exitstat.scope=vm expect.npt=Y"
