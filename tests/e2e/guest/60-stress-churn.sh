@@ -3,7 +3,8 @@
 #
 # VMs created and destroyed quickly while the host interface is read in a
 # loop: nothing is left behind, the figures of the dead VMs are kept, and
-# the module unloads cleanly afterwards.
+# the module unloads cleanly afterwards (and is loaded again for the tests
+# after this one).
 
 # shellcheck source=../guest-lib.sh
 . /lib/e2e.sh
@@ -21,4 +22,5 @@ e2e_eq "no VM is left in stats" 0 "$(grep -c '^vm ' $stats)"
 e2e_check "retired exits grew by at least 200 x 2 x 10 ($before -> $after)" \
 	test $((after - before)) -ge 4000
 e2e_check "rmmod after the churn" rmmod exitstat
+e2e_check "insmod again" insmod /lib/modules/exitstat.ko
 e2e_exit
