@@ -17,17 +17,7 @@
 #include <linux/types.h>
 
 #include "core/cpuid_abi.h"
-
-/* Bucket b counts exits of [2^b, 2^(b+1)) cycles; 0 and 1 go to bucket 0. */
-#define ES_HIST_BUCKETS 32
-
-struct es_reason_stats {
-	u64 exits;
-	u64 cycles;	/* of the exits that ended (the vCPU re-entered) */
-	u64 min;	/* meaningful once an exit has ended */
-	u64 max;
-	u64 hist[ES_HIST_BUCKETS];
-};
+#include "core/record.h"
 
 struct es_vm;
 
@@ -42,11 +32,7 @@ struct es_vcpu {
 
 	/* Written by the vCPU's thread only. */
 	unsigned int reset_gen;
-	unsigned int exit_slot;	/* slot of the exit in progress */
-	u64 exit_tsc;		/* TSC at its kvm_exit; 0: none in progress */
-	u64 exits;
-	u64 cycles;
-	struct es_reason_stats reasons[];	/* es_nr_slots */
+	struct es_vcpu_stats s;		/* last: ends in es_nr_slots reasons */
 };
 
 struct es_vm {

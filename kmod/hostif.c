@@ -61,14 +61,14 @@ static void es_show_vcpu(struct seq_file *m, const struct es_vcpu *v)
 
 	seq_printf(m, "vcpu vm=%llu idx=%d id=%d tid=%d exits=%llu cycles=%llu\n",
 		   v->vm->id, v->vcpu_idx, v->vcpu_id, v->tid,
-		   READ_ONCE(v->exits), READ_ONCE(v->cycles));
+		   READ_ONCE(v->s.exits), READ_ONCE(v->s.cycles));
 	snprintf(prefix, sizeof(prefix), "reason vm=%llu vcpu=%d ", v->vm->id,
 		 v->vcpu_idx);
 	for (slot = 0; slot < es_nr_slots; slot++) {
-		if (!READ_ONCE(v->reasons[slot].exits))
+		if (!READ_ONCE(v->s.reasons[slot].exits))
 			continue;
 		memset(&r, 0, sizeof(r));
-		es_reason_merge(&r, &v->reasons[slot]);
+		es_reason_merge(&r, &v->s.reasons[slot]);
 		es_show_reason(m, prefix, slot, &r);
 	}
 }

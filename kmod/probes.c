@@ -13,7 +13,6 @@
  * has held since Linux 5.12; arch/x86/kvm/svm/svm.h is not exported, so
  * it is mirrored here and checked by the tests on every kernel we test.
  */
-#include <linux/log2.h>
 #include <linux/tracepoint.h>
 #include <asm/msr.h>
 #include <asm/svm.h>
@@ -65,10 +64,7 @@ static void es_vcpu_sync_reset(struct es_vcpu *v)
 
 	if (likely(v->reset_gen == gen))
 		return;
-	v->exit_tsc = 0;
-	v->exits = 0;
-	v->cycles = 0;
-	memset(v->reasons, 0, es_nr_slots * sizeof(v->reasons[0]));
+	memset(&v->s, 0, struct_size(&v->s, reasons, es_nr_slots));
 	/* Readers that see the new generation see the zeroes before it. */
 	smp_store_release(&v->reset_gen, gen);
 }
@@ -89,24 +85,9 @@ static void es_probe_exit(void *data, struct kvm_vcpu *vcpu, u32 isa)
 		v = es_vcpu_attach(vcpu);
 	if (likely(v)) {
 		es_vcpu_sync_reset(v);
-		v->exits++;
-		v->reasons[slot].exits++;
-		v->exit_slot = slot;
-		v->exit_tsc = now;
+		es_record_exit(&v->s, slot, now);
 	}
 	rcu_read_unlock();
-}
-
-static void es_account(struct es_reason_stats *r, u64 cycles)
-{
-	unsigned int b = cycles > 1 ? ilog2(cycles) : 0;
-
-	r->cycles += cycles;
-	if (!r->min || cycles < r->min)
-		r->min = cycles;
-	if (cycles > r->max)
-		r->max = cycles;
-	r->hist[min_t(unsigned int, b, ES_HIST_BUCKETS - 1)]++;
 }
 
 /*
@@ -119,16 +100,11 @@ static void es_probe_entry(void *data, struct kvm_vcpu *vcpu,
 {
 	u64 now = rdtsc();
 	struct es_vcpu *v;
-	u64 cycles;
 
 	rcu_read_lock();
 	v = es_vcpu_find(vcpu);
-	if (v && v->exit_tsc && es_vcpu_current(v)) {
-		cycles = now > v->exit_tsc ? now - v->exit_tsc : 0;
-		v->exit_tsc = 0;
-		v->cycles += cycles;
-		es_account(&v->reasons[v->exit_slot], cycles);
-	}
+	if (v && es_vcpu_current(v))
+		es_record_entry(&v->s, now);
 	rcu_read_unlock();
 }
 

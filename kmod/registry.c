@@ -50,7 +50,7 @@ static DECLARE_WORK(es_pool_work, es_pool_refill);
 
 static size_t es_vcpu_size(void)
 {
-	return struct_size((struct es_vcpu *)NULL, reasons, es_nr_slots);
+	return struct_size((struct es_vcpu *)NULL, s.reasons, es_nr_slots);
 }
 
 static void es_pool_refill(struct work_struct *work)
@@ -193,11 +193,11 @@ void es_vm_sum(const struct es_vm *vm, unsigned int slot, struct es_figures *s)
 		if (!es_vcpu_current(v))
 			continue;
 		if (slot == ES_ALL_SLOTS)
-			es_sum_add(s, READ_ONCE(v->exits),
-				   READ_ONCE(v->cycles));
+			es_sum_add(s, READ_ONCE(v->s.exits),
+				   READ_ONCE(v->s.cycles));
 		else
-			es_sum_add(s, READ_ONCE(v->reasons[slot].exits),
-				   READ_ONCE(v->reasons[slot].cycles));
+			es_sum_add(s, READ_ONCE(v->s.reasons[slot].exits),
+				   READ_ONCE(v->s.reasons[slot].cycles));
 	}
 }
 
@@ -266,9 +266,9 @@ void es_vm_retire(const struct kvm *kvm)
 		hash_del_rcu(&v->hnode);
 		if (!es_vcpu_current(v))
 			continue;
-		es_sum_add(&es_retired_total, v->exits, v->cycles);
+		es_sum_add(&es_retired_total, v->s.exits, v->s.cycles);
 		for (slot = 0; slot < es_nr_slots; slot++)
-			es_reason_merge(&es_retired[slot], &v->reasons[slot]);
+			es_reason_merge(&es_retired[slot], &v->s.reasons[slot]);
 	}
 	spin_unlock_irqrestore(&es_lock, flags);
 	call_rcu(&vm->rcu, es_vm_free_rcu);
