@@ -70,6 +70,13 @@ unit-bins: $(plain_UNIT) $(san_UNIT)
 unit: unit-bins
 	@tests/run-unit.sh $(O) $(notdir $(plain_UNIT))
 
+# A static exitstat, to copy into guests whatever their C library.
+.PHONY: static
+static: $(O)/static/exitstat
+$(O)/static/exitstat: $(O)/plain/tools/exitstat.o $(plain_TOOLS) $(plain_CORE)
+	@mkdir -p $(@D)
+	$(CC) -static $^ -o $@
+
 deps:
 	scripts/install-deps.sh test
 

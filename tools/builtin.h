@@ -7,5 +7,7 @@
 #define EXITSTAT_TOOLS_BUILTIN_H
 
 int cmd_reasons(int argc, char **argv);
+int cmd_guest(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif /* EXITSTAT_TOOLS_BUILTIN_H */

@@ -21,19 +21,24 @@ struct cmd_struct {
 static const struct cmd_struct commands[] = {
 	{ "reasons", cmd_reasons,
 	  "list the VMX and SVM exit reasons and which ones KVM handles" },
+	{ "guest", cmd_guest,
+	  "in a guest: the host's exit counts and cycles per reason (default)" },
+	{ "run", cmd_run,
+	  "in a guest: the exits and cycles while a command runs" },
 };
 
 static void print_usage(FILE *f)
 {
 	size_t i;
 
-	fputs("usage: exitstat [--version] [--help] COMMAND [ARGS]\n\n"
+	fputs("usage: exitstat [--version] [--help] [COMMAND [ARGS]]\n\n"
 	      "Counts of KVM VM exits per exit reason, and what they cost.\n\n"
 	      "Commands:\n",
 	      f);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name,
 			commands[i].summary);
+	fputs("\nWithout a command, exitstat runs 'exitstat guest'.\n", f);
 	fputs("\n'exitstat COMMAND --help' tells more about one command.\n", f);
 }
 
@@ -42,10 +47,8 @@ int main(int argc, char **argv)
 	const char *name = argc > 1 ? argv[1] : NULL;
 	size_t i;
 
-	if (!name) {
-		print_usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (!name) /* no command: what a guest owner wants to see */
+		return cmd_guest(argc, argv);
 	if (!strcmp(name, "--help") || !strcmp(name, "-h") ||
 	    !strcmp(name, "help")) {
 		print_usage(stdout);

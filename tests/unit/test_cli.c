@@ -57,9 +57,13 @@ static void test_no_command(void **state)
 	struct cmd_result r;
 
 	(void)state;
+	/*
+	 * No command runs `exitstat guest`: here, without exitstat.ko under
+	 * this machine, one line and status 1 (see test_guest_cli.c).
+	 */
 	run_exitstat((const char *const[]){ NULL }, &r);
-	assert_int_equal(r.status, 2);
-	assert_non_null(strstr(r.err, "usage: exitstat"));
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "exitstat CPUID leaves"));
 	assert_string_equal(r.out, "");
 	cmd_result_free(&r);
 }
