@@ -183,12 +183,12 @@ if [ -z "$WORKDIR" ]; then
 fi
 mkdir -p "$WORKDIR"
 WORKDIR=$(cd "$WORKDIR" && pwd)
-BOCHS_PID=
+SUB_PID=
 TAIL_PID=
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	[ -z "$TAIL_PID" ] || kill "$TAIL_PID" 2>/dev/null || true
-	[ -z "$BOCHS_PID" ] || kill "$BOCHS_PID" 2>/dev/null || true
+	[ -z "$SUB_PID" ] || stop_bochs
 	[ "$KEEP_WORK" = 1 ] || rm -rf "$WORKDIR"
 }
 trap cleanup EXIT
@@ -259,9 +259,24 @@ if [ "$VERBOSE" = 1 ]; then
 fi
 start=$(date +%s.%N)
 elapsed() { awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
-(cd "$WORKDIR" && exec timeout -k 10 "$TIMEOUT" "${NETNS[@]}" "$BOCHS" -q -f bochsrc \
-	-rc debugger.rc </dev/null >"$WORKDIR/bochs.out" 2>&1) &
-BOCHS_PID=$!
+# The subshell notes the CPU time Bochs used (on a busy machine it says
+# more than the wall time); the watcher stops Bochs through timeout's PID.
+(
+	cd "$WORKDIR" || exit 1
+	timeout -k 10 "$TIMEOUT" "${NETNS[@]}" "$BOCHS" -q -f bochsrc \
+		-rc debugger.rc </dev/null >"$WORKDIR/bochs.out" 2>&1 &
+	echo $! >"$WORKDIR/timeout.pid"
+	wait $!
+	rc=$?
+	times >"$WORKDIR/bochs.times"
+	exit $rc
+) &
+SUB_PID=$!
+stop_bochs() {
+	local pid
+	pid=$(cat "$WORKDIR/timeout.pid" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null || true
+}
 
 # Watch the console: note when each stage is reached, and stop Bochs when
 # the guest is done but did not power off, panicked, or rebooted (Bochs has
@@ -271,7 +286,7 @@ STAGES=("isolinux:ISOLINUX " "kernel:Loading /initrd.gz...ok" "init:EXITSTAT-E2E
 	"tests:EXITSTAT-E2E-START" "finished:EXITSTAT-E2E-DONE")
 STOPPED=
 end_at=
-while kill -0 "$BOCHS_PID" 2>/dev/null; do
+while kill -0 "$SUB_PID" 2>/dev/null; do
 	sleep 0.5
 	for st in "${STAGES[@]}"; do
 		key=${st%%:*}
@@ -298,16 +313,16 @@ while kill -0 "$BOCHS_PID" 2>/dev/null; do
 		[ "$STOPPED" != "powered off" ] || grace=30
 		if [ $(($(date +%s) - end_at)) -ge "$grace" ]; then
 			msg "stopping Bochs: $STOPPED${STOPPED:+ }(it did not exit by itself)"
-			kill "$BOCHS_PID" 2>/dev/null || true
+			stop_bochs
 			break
 		fi
 	fi
 done
 set +e
-wait "$BOCHS_PID"
+wait "$SUB_PID"
 brc=$?
 set -e
-BOCHS_PID=
+SUB_PID=
 if [ -n "$TAIL_PID" ]; then
 	sleep 0.2
 	kill "$TAIL_PID" 2>/dev/null || true
@@ -315,11 +330,15 @@ if [ -n "$TAIL_PID" ]; then
 	TAIL_PID=
 fi
 WALL=$(elapsed)
+# times: the shell's user and system time, then its children's (Bochs).
+CPU=$(sed -n 2p "$WORKDIR/bochs.times" 2>/dev/null |
+	awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] }
+	       printf "%.1f", t }' || true)
 timeline=
 for key in isolinux kernel init tests finished; do
 	[ -z "${SEEN[$key]:-}" ] || timeline="$timeline $key ${SEEN[$key]}s,"
 done
-msg "wall ${WALL}s; reached:${timeline:- nothing}${timeline:+ end ${WALL}s}"
+msg "wall ${WALL}s, Bochs CPU ${CPU:-?}s; reached:${timeline:- nothing}${timeline:+ end ${WALL}s}"
 
 # Bochs' own complaints (not the "RDMSR: Unknown register" noise of
 # ignore_bad_msrs, not ALSA's).

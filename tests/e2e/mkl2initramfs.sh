@@ -2,15 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mkl2initramfs.sh - the initramfs of the second-level guest: busybox, the
-# /init in l2/init, and the programs given with --test (run in order).
+# /init in l2/init, files given with --add, and the programs given with
+# --test (run in order).
 #
-#   tests/e2e/mkl2initramfs.sh -o OUT.gz [--test PROGRAM]...
+#   tests/e2e/mkl2initramfs.sh -o OUT.gz [--add SRC:DEST]... [--test PROGRAM]...
 set -euo pipefail
 
 PROG=${0##*/}
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=
 TESTS=()
+ADDS=()
 
 die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 2; }
 
@@ -20,7 +22,10 @@ while [ $# -gt 0 ]; do
 	--test) [ $# -ge 2 ] || die "--test needs a program"
 		[ -x "$2" ] || die "--test: $2 is not an executable file"
 		TESTS+=("$2"); shift ;;
-	-h | --help) sed -n '4,7p' "$0"; exit 0 ;;
+	--add) [ $# -ge 2 ] || die "--add needs SRC:DEST"
+		[ -e "${2%%:*}" ] || die "--add: ${2%%:*} does not exist"
+		ADDS+=("$2"); shift ;;
+	-h | --help) sed -n '4,8p' "$0"; exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 	shift
@@ -37,6 +42,10 @@ for applet in $(/bin/busybox --list); do
 	ln -sf busybox "$root/bin/$applet"
 done
 install -m 0755 "$HERE/l2/init" "$root/init"
+for a in "${ADDS[@]}"; do
+	mkdir -p "$root$(dirname "${a#*:}")"
+	cp -a "${a%%:*}" "$root${a#*:}"
+done
 n=10
 for t in "${TESTS[@]}"; do
 	install -m 0755 "$t" "$root/l2-tests/$n-${t##*/}"

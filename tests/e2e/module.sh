@@ -77,7 +77,13 @@ boot() {
 }
 
 mkdir -p "$WORK"
-"$HERE/mkl2initramfs.sh" -o "$WORK/l2.gz" || { fail "L2 initramfs"; exit 1; }
+if ! make -s -C "$TOP" static >"$WORK/static.log" 2>&1 ||
+	! "$HERE/mkl2initramfs.sh" -o "$WORK/l2.gz" \
+		--add "$TOP/build/static/exitstat:/bin/exitstat" \
+		--test "$HERE/l2/exitstat-guest.sh"; then
+	fail "static exitstat and the L2 initramfs: see $WORK/static.log"
+	exit 1
+fi
 if make -s -C "$TOP/tests/vmm" O="$WORK/vmm" >"$WORK/vmm.log" 2>&1; then
 	echo "ok - build exitcheck (static)"
 else

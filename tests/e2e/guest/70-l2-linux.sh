@@ -2,32 +2,79 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # A real Linux guest booted by QEMU/KVM inside this (nested) guest, with
-# exitstat.ko counting: the L2 kernel boots to its /init and powers off,
-# and its whole boot is in the module's figures once the VM is gone.
+# exitstat.ko counting.  The L2 kernel boots to its /init, runs the static
+# exitstat (l2/exitstat-guest.sh) and powers off.  Meanwhile this side
+# samples the host interface.  The guest's figures must agree with the
+# host's: its total at read time lies between two host samples, and every
+# reason it reports was counted by the host at least as often.
 
 # shellcheck source=../guest-lib.sh
 . /lib/e2e.sh
 
-retired() {
-	sed -n 's/^retired exits=\([0-9]*\).*/\1/p' /proc/exitstat/stats
+stats=/proc/exitstat/stats
+samples=/tmp/l2-samples
+rm -rf $samples
+mkdir -p $samples
+
+# retired_reasons FILE: "code exits" of every retired-reason line.
+retired_reasons() {
+	sed -n 's/^retired-reason code=\(0x[0-9a-f]*\) exits=\([0-9]*\) .*/\1 \2/p' "$1"
 }
 
-before=$(retired)
+cp $stats $samples/before
 timeout 300 qemu-system-x86_64 -enable-kvm -cpu host -M pc -m 256 \
 	-smp 1 -nographic -nodefaults -serial stdio -no-reboot \
 	-L /usr/share/qemu -kernel /l2/vmlinuz -initrd /l2/initrd.gz \
-	-append "console=ttyS0 panic=-1 loglevel=4" >/tmp/l2.out 2>&1
+	-append "console=ttyS0 panic=-1 loglevel=4" >/tmp/l2.out 2>&1 &
+qemu=$!
+i=0
+while kill -0 $qemu 2>/dev/null; do
+	grep "^vm .* pid=$qemu " $stats >$samples/$i
+	i=$((i + 1))
+	sleep 0.2
+done
+wait $qemu
 rc=$?
-after=$(retired)
+cp $stats $samples/after
+
 e2e_eq "QEMU ran the L2 guest to its end" 0 "$rc"
 e2e_check "L2 Linux booted" grep -q EXITSTAT-L2-BOOTED /tmp/l2.out
 e2e_check "L2 /init finished" grep -q EXITSTAT-L2-DONE /tmp/l2.out
-grep -a 'EXITSTAT-L2-\|exitstat' /tmp/l2.out | sed 's/^/# L2: /'
+sed -n '/EXITSTAT-L2-GUEST-END/,/EXITSTAT-L2-RC/p' /tmp/l2.out |
+	sed 's/^/# L2: /'
+
+before=$(sed -n 's/^retired exits=\([0-9]*\).*/\1/p' $samples/before)
+after=$(sed -n 's/^retired exits=\([0-9]*\).*/\1/p' $samples/after)
 e2e_check "the L2 boot's exits are retired ($before -> $after)" \
 	test $((after - before)) -ge 2000
-# Every character on the L2 serial console is an I/O exit.
 io=0x7b
 [ "$(e2e_isa)" = svm ] || io=0x1e
 e2e_check "the retired figures hold the console's I/O exits" \
-	grep -qE "^retired-reason code=$io exits=[0-9]{3,} " /proc/exitstat/stats
+	grep -qE "^retired-reason code=$io exits=[0-9]{3,} " $stats
+
+json=$(sed -n '/EXITSTAT-L2-GUEST-BEGIN/,/EXITSTAT-L2-GUEST-END/p' /tmp/l2.out |
+	grep '^{')
+e2e_check "exitstat in L2 read the leaves" \
+	sh -c "grep -q 'EXITSTAT-L2-GUEST-END rc=0' /tmp/l2.out"
+total=$(echo "$json" | sed -n 's/.*"own_exits":\([0-9]*\),"total":{"exits":\([0-9]*\).*/\1 \2/p')
+# What the guest read, before taking off its own queries.
+read_total=$(echo "$total" | awk '{ print $1 + $2 }')
+host=$(cat $samples/[0-9]* | sed -n 's/.* exits=\([0-9]*\) .*/\1/p' | sort -n)
+lo=$(echo "$host" | awk -v g="$read_total" '$1 <= g { x = $1 } END { print x }')
+hi=$(echo "$host" | awk -v g="$read_total" '$1 >= g { print; exit }')
+e2e_check "L2's total ($read_total) lies between host samples ($lo, $hi)" \
+	test -n "$lo" -a -n "$hi"
+
+# Every reason the guest reports, with at least as many exits on the host.
+retired_reasons $samples/before >$samples/rb
+retired_reasons $samples/after >$samples/ra
+echo "$json" | grep -o '"code":[0-9]*,"hex":"0x[0-9a-f]*","name":"[A-Z0-9_]*","exits":[0-9]*' |
+	sed 's/"code":[0-9]*,"hex":"\(0x[0-9a-f]*\)","name":"\([A-Z0-9_]*\)","exits":\([0-9]*\)/\1 \2 \3/' \
+	>$samples/guest
+e2e_check "L2 reported reasons" test -s $samples/guest
+bad=$(awk 'FILENAME == ARGV[1] { b[$1] = $2; next }
+	FILENAME == ARGV[2] { a[$1] = $2; next }
+	{ if (a[$1] - b[$1] < $3) print $2 " " $3 " > host " a[$1] - b[$1] }' \
+	$samples/rb $samples/ra $samples/guest)
+e2e_eq "every L2 reason was counted by the host at least as often" "" "$bad"
 e2e_exit
