@@ -9,5 +9,8 @@
 int cmd_reasons(int argc, char **argv);
 int cmd_guest(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif /* EXITSTAT_TOOLS_BUILTIN_H */

@@ -25,6 +25,12 @@ static const struct cmd_struct commands[] = {
 	  "in a guest: the host's exit counts and cycles per reason (default)" },
 	{ "run", cmd_run,
 	  "in a guest: the exits and cycles while a command runs" },
+	{ "record", cmd_record,
+	  "on the host: record the exit statistics over time to a file" },
+	{ "report", cmd_report,
+	  "on the host: rates, bursts, reasons and latency of a recording" },
+	{ "diff", cmd_diff,
+	  "on the host: two recordings or snapshots side by side per reason" },
 };
 
 static void print_usage(FILE *f)

@@ -20,46 +20,86 @@ struct expect {
 
 /* SDM Table C-1, every defined basic exit reason. */
 static const struct expect sdm[] = {
-	{ 0, "EXCEPTION_NMI" },	       { 1, "EXTERNAL_INTERRUPT" },
-	{ 2, "TRIPLE_FAULT" },	       { 3, "INIT_SIGNAL" },
-	{ 4, "SIPI_SIGNAL" },	       { 5, "IO_SMI" },
-	{ 6, "OTHER_SMI" },	       { 7, "INTERRUPT_WINDOW" },
-	{ 8, "NMI_WINDOW" },	       { 9, "TASK_SWITCH" },
-	{ 10, "CPUID" },	       { 11, "GETSEC" },
-	{ 12, "HLT" },		       { 13, "INVD" },
-	{ 14, "INVLPG" },	       { 15, "RDPMC" },
-	{ 16, "RDTSC" },	       { 17, "RSM" },
-	{ 18, "VMCALL" },	       { 19, "VMCLEAR" },
-	{ 20, "VMLAUNCH" },	       { 21, "VMPTRLD" },
-	{ 22, "VMPTRST" },	       { 23, "VMREAD" },
-	{ 24, "VMRESUME" },	       { 25, "VMWRITE" },
-	{ 26, "VMOFF" },	       { 27, "VMON" },
-	{ 28, "CR_ACCESS" },	       { 29, "DR_ACCESS" },
-	{ 30, "IO_INSTRUCTION" },      { 31, "MSR_READ" },
-	{ 32, "MSR_WRITE" },	       { 33, "INVALID_STATE" },
-	{ 34, "MSR_LOAD_FAIL" },       { 36, "MWAIT_INSTRUCTION" },
-	{ 37, "MONITOR_TRAP_FLAG" },   { 39, "MONITOR_INSTRUCTION" },
-	{ 40, "PAUSE_INSTRUCTION" },   { 41, "MCE_DURING_VMENTRY" },
-	{ 43, "TPR_BELOW_THRESHOLD" }, { 44, "APIC_ACCESS" },
-	{ 45, "EOI_INDUCED" },	       { 46, "GDTR_IDTR" },
-	{ 47, "LDTR_TR" },	       { 48, "EPT_VIOLATION" },
-	{ 49, "EPT_MISCONFIG" },       { 50, "INVEPT" },
-	{ 51, "RDTSCP" },	       { 52, "PREEMPTION_TIMER" },
-	{ 53, "INVVPID" },	       { 54, "WBINVD" },
-	{ 55, "XSETBV" },	       { 56, "APIC_WRITE" },
-	{ 57, "RDRAND" },	       { 58, "INVPCID" },
-	{ 59, "VMFUNC" },	       { 60, "ENCLS" },
-	{ 61, "RDSEED" },	       { 62, "PML_FULL" },
-	{ 63, "XSAVES" },	       { 64, "XRSTORS" },
-	{ 65, "PCONFIG" },	       { 66, "SPP" },
-	{ 67, "UMWAIT" },	       { 68, "TPAUSE" },
-	{ 69, "LOADIWKEY" },	       { 70, "ENCLV" },
-	{ 72, "ENQCMD_PASID_FAIL" },   { 73, "ENQCMDS_PASID_FAIL" },
-	{ 74, "BUS_LOCK" },	       { 75, "NOTIFY" },
-	{ 76, "SEAMCALL" },	       { 77, "TDCALL" },
-	{ 78, "RDMSRLIST" },	       { 79, "WRMSRLIST" },
-	{ 80, "URDMSR" },	       { 81, "UWRMSR" },
-	{ 84, "MSR_READ_IMM" },	       { 85, "MSR_WRITE_IMM" },
+	{ 0, "EXCEPTION_NMI" },
+	{ 1, "EXTERNAL_INTERRUPT" },
+	{ 2, "TRIPLE_FAULT" },
+	{ 3, "INIT_SIGNAL" },
+	{ 4, "SIPI_SIGNAL" },
+	{ 5, "IO_SMI" },
+	{ 6, "OTHER_SMI" },
+	{ 7, "INTERRUPT_WINDOW" },
+	{ 8, "NMI_WINDOW" },
+	{ 9, "TASK_SWITCH" },
+	{ 10, "CPUID" },
+	{ 11, "GETSEC" },
+	{ 12, "HLT" },
+	{ 13, "INVD" },
+	{ 14, "INVLPG" },
+	{ 15, "RDPMC" },
+	{ 16, "RDTSC" },
+	{ 17, "RSM" },
+	{ 18, "VMCALL" },
+	{ 19, "VMCLEAR" },
+	{ 20, "VMLAUNCH" },
+	{ 21, "VMPTRLD" },
+	{ 22, "VMPTRST" },
+	{ 23, "VMREAD" },
+	{ 24, "VMRESUME" },
+	{ 25, "VMWRITE" },
+	{ 26, "VMOFF" },
+	{ 27, "VMON" },
+	{ 28, "CR_ACCESS" },
+	{ 29, "DR_ACCESS" },
+	{ 30, "IO_INSTRUCTION" },
+	{ 31, "MSR_READ" },
+	{ 32, "MSR_WRITE" },
+	{ 33, "INVALID_STATE" },
+	{ 34, "MSR_LOAD_FAIL" },
+	{ 36, "MWAIT_INSTRUCTION" },
+	{ 37, "MONITOR_TRAP_FLAG" },
+	{ 39, "MONITOR_INSTRUCTION" },
+	{ 40, "PAUSE_INSTRUCTION" },
+	{ 41, "MCE_DURING_VMENTRY" },
+	{ 43, "TPR_BELOW_THRESHOLD" },
+	{ 44, "APIC_ACCESS" },
+	{ 45, "EOI_INDUCED" },
+	{ 46, "GDTR_IDTR" },
+	{ 47, "LDTR_TR" },
+	{ 48, "EPT_VIOLATION" },
+	{ 49, "EPT_MISCONFIG" },
+	{ 50, "INVEPT" },
+	{ 51, "RDTSCP" },
+	{ 52, "PREEMPTION_TIMER" },
+	{ 53, "INVVPID" },
+	{ 54, "WBINVD" },
+	{ 55, "XSETBV" },
+	{ 56, "APIC_WRITE" },
+	{ 57, "RDRAND" },
+	{ 58, "INVPCID" },
+	{ 59, "VMFUNC" },
+	{ 60, "ENCLS" },
+	{ 61, "RDSEED" },
+	{ 62, "PML_FULL" },
+	{ 63, "XSAVES" },
+	{ 64, "XRSTORS" },
+	{ 65, "PCONFIG" },
+	{ 66, "SPP" },
+	{ 67, "UMWAIT" },
+	{ 68, "TPAUSE" },
+	{ 69, "LOADIWKEY" },
+	{ 70, "ENCLV" },
+	{ 72, "ENQCMD_PASID_FAIL" },
+	{ 73, "ENQCMDS_PASID_FAIL" },
+	{ 74, "BUS_LOCK" },
+	{ 75, "NOTIFY" },
+	{ 76, "SEAMCALL" },
+	{ 77, "TDCALL" },
+	{ 78, "RDMSRLIST" },
+	{ 79, "WRMSRLIST" },
+	{ 80, "URDMSR" },
+	{ 81, "UWRMSR" },
+	{ 84, "MSR_READ_IMM" },
+	{ 85, "MSR_WRITE_IMM" },
 };
 
 /* APM Table C-1 from 0x60 on (CR, DR and exception codes are below). */
@@ -310,10 +350,10 @@ static void check_handlers(const struct es_isa_table *t)
 
 static void test_handler_lists(void **state)
 {
-	static const uint32_t vmx_on[] = { 0, 1, 10, 12, 28, 30, 31, 32, 48,
-					   49, 52 };
-	static const uint32_t svm_on[] = { 0x60, 0x72, 0x78, 0x7b, 0x7c,
-					   0x400, 0x403 };
+	static const uint32_t vmx_on[] = { 0,  1,  10, 12, 28, 30,
+					   31, 32, 48, 49, 52 };
+	static const uint32_t svm_on[] = { 0x60, 0x72,	0x78, 0x7b,
+					   0x7c, 0x400, 0x403 };
 	int k;
 	size_t i;
 
@@ -322,11 +362,11 @@ static void test_handler_lists(void **state)
 	check_handlers(&es_svm_table);
 	for (k = 0; k < ES_KERNEL_NR; k++) {
 		for (i = 0; i < ES_ARRAY_SIZE(vmx_on); i++)
-			assert_true(es_reason_enabled(&es_vmx_table, k,
-						      vmx_on[i]));
+			assert_true(
+				es_reason_enabled(&es_vmx_table, k, vmx_on[i]));
 		for (i = 0; i < ES_ARRAY_SIZE(svm_on); i++)
-			assert_true(es_reason_enabled(&es_svm_table, k,
-						      svm_on[i]));
+			assert_true(
+				es_reason_enabled(&es_svm_table, k, svm_on[i]));
 		/* Handled outside the handler arrays, or never. */
 		assert_false(es_reason_enabled(&es_vmx_table, k, 33));
 		assert_false(es_reason_enabled(&es_vmx_table, k, 35));
