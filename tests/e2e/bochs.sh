@@ -266,8 +266,8 @@ elapsed() { awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - 
 	timeout -k 10 "$TIMEOUT" "${NETNS[@]}" "$BOCHS" -q -f bochsrc \
 		-rc debugger.rc </dev/null >"$WORKDIR/bochs.out" 2>&1 &
 	echo $! >"$WORKDIR/timeout.pid"
-	wait $!
-	rc=$?
+	rc=0
+	wait $! || rc=$?
 	times >"$WORKDIR/bochs.times"
 	exit $rc
 ) &
@@ -282,7 +282,8 @@ stop_bochs() {
 # the guest is done but did not power off, panicked, or rebooted (Bochs has
 # no -no-reboot: a reset boots the CD again).
 declare -A SEEN=()
-STAGES=("isolinux:ISOLINUX " "kernel:Loading /initrd.gz...ok" "init:EXITSTAT-E2E-BOOT"
+STAGES=("isolinux:ISOLINUX " "kernel:Loading /initrd.gz...ok" "linux:[    0."
+	"init:EXITSTAT-E2E-BOOT"
 	"tests:EXITSTAT-E2E-START" "finished:EXITSTAT-E2E-DONE")
 STOPPED=
 end_at=
@@ -335,7 +336,7 @@ CPU=$(sed -n 2p "$WORKDIR/bochs.times" 2>/dev/null |
 	awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] }
 	       printf "%.1f", t }' || true)
 timeline=
-for key in isolinux kernel init tests finished; do
+for key in isolinux kernel linux init tests finished; do
 	[ -z "${SEEN[$key]:-}" ] || timeline="$timeline $key ${SEEN[$key]}s,"
 done
 msg "wall ${WALL}s, Bochs CPU ${CPU:-?}s; reached:${timeline:- nothing}${timeline:+ end ${WALL}s}"

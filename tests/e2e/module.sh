@@ -110,6 +110,7 @@ for series in "${SERIES_LIST[@]}"; do
 		--timeout 180 \
 		--add "$w/kmod/exitstat.ko:/lib/modules/exitstat.ko" \
 		--add "$WORK/vmm/exitcheck:/bin/exitcheck" \
+		--add "$TOP/build/static/exitstat:/bin/exitstat" \
 		--elf /usr/bin/qemu-system-x86_64:/bin/qemu-system-x86_64 \
 		--add /usr/share/seabios/bios-256k.bin:/usr/share/qemu/bios-256k.bin \
 		--add /usr/share/qemu/linuxboot_dma.bin:/usr/share/qemu/linuxboot_dma.bin \

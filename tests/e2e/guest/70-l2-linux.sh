@@ -4,16 +4,18 @@
 # A real Linux guest booted by QEMU/KVM inside this (nested) guest, with
 # exitstat.ko counting.  The L2 kernel boots to its /init, runs the static
 # exitstat (l2/exitstat-guest.sh) and powers off.  Meanwhile this side
-# samples the host interface.  The guest's figures must agree with the
-# host's: its total at read time lies between two host samples, and every
-# reason it reports was counted by the host at least as often.
+# records the host's figures with exitstat record, then reports on them.
+# The guest's figures must agree with the host's: its total at read time
+# lies between two recorded samples, and every reason it reports was
+# counted by the host at least as often.
 
 # shellcheck source=../guest-lib.sh
 . /lib/e2e.sh
 
 stats=/proc/exitstat/stats
 samples=/tmp/l2-samples
-rm -rf $samples
+rec=/tmp/l2.rec
+rm -rf $samples $rec
 mkdir -p $samples
 
 # retired_reasons FILE: "code exits" of every retired-reason line.
@@ -27,15 +29,21 @@ timeout 300 qemu-system-x86_64 -enable-kvm -cpu host -M pc -m 256 \
 	-L /usr/share/qemu -kernel /l2/vmlinuz -initrd /l2/initrd.gz \
 	-append "console=ttyS0 panic=-1 loglevel=4" >/tmp/l2.out 2>&1 &
 qemu=$!
-i=0
-while kill -0 $qemu 2>/dev/null; do
-	grep "^vm .* pid=$qemu " $stats >$samples/$i
-	i=$((i + 1))
-	sleep 0.2
-done
+exitstat record -o $rec 0.2 2>$samples/record.err &
+record=$!
 wait $qemu
 rc=$?
 cp $stats $samples/after
+kill -INT $record
+wait $record
+e2e_eq "exitstat record stopped cleanly on SIGINT" 0 $?
+sed 's/^/# /' $samples/record.err
+grep "^vm .* pid=$qemu " $rec >$samples/vm
+e2e_check "the recording holds the L2 VM ($(wc -l <$samples/vm) samples)" \
+	test -s $samples/vm
+e2e_check "exitstat report reads the recording" \
+	sh -c "exitstat report --per-vm $rec >$samples/report"
+sed 's/^/# report: /' $samples/report
 
 e2e_eq "QEMU ran the L2 guest to its end" 0 "$rc"
 e2e_check "L2 Linux booted" grep -q EXITSTAT-L2-BOOTED /tmp/l2.out
@@ -59,10 +67,10 @@ e2e_check "exitstat in L2 read the leaves" \
 total=$(echo "$json" | sed -n 's/.*"own_exits":\([0-9]*\),"total":{"exits":\([0-9]*\).*/\1 \2/p')
 # What the guest read, before taking off its own queries.
 read_total=$(echo "$total" | awk '{ print $1 + $2 }')
-host=$(cat $samples/[0-9]* | sed -n 's/.* exits=\([0-9]*\) .*/\1/p' | sort -n)
+host=$(sed -n 's/.* exits=\([0-9]*\) .*/\1/p' $samples/vm | sort -n)
 lo=$(echo "$host" | awk -v g="$read_total" '$1 <= g { x = $1 } END { print x }')
 hi=$(echo "$host" | awk -v g="$read_total" '$1 >= g { print; exit }')
-e2e_check "L2's total ($read_total) lies between host samples ($lo, $hi)" \
+e2e_check "L2's total ($read_total) lies between recorded samples ($lo, $hi)" \
 	test -n "$lo" -a -n "$hi"
 
 # Every reason the guest reports, with at least as many exits on the host.
