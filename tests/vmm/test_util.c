@@ -26,6 +26,76 @@ enum test_result { TEST_PASS, TEST_FAIL, TEST_SKIP };
 /* The child's end of the verdict pipe; -1 outside test_main(). */
 static int test_result_fd = -1;
 
+/* test_run_one()'s test, for its failure and signal lines. */
+static const char *test_one_name;
+static int test_one_ended; /* atomic: a verdict line is printed */
+static char test_one_timeout_msg[TEST_MSG_MAX];
+
+/* The "not ok" line of test_run_one(); one only, whichever thread. */
+static void __attribute__((noreturn)) test_one_end(char kind, const char *msg)
+{
+	if (__atomic_exchange_n(&test_one_ended, 1, __ATOMIC_ACQ_REL))
+		for (;;)
+			pause(); /* the first thread exits for us */
+	if (kind == 'S')
+		printf("ok - %s # SKIP %s\n", test_one_name, msg);
+	else
+		printf("not ok - %s: %s\n", test_one_name, msg);
+	fflush(stdout);
+	_exit(kind == 'S' ? 0 : 1);
+}
+
+static void test_one_write(const char *s)
+{
+	size_t len = strlen(s);
+	ssize_t n;
+
+	while (len) {
+		n = write(STDOUT_FILENO, s, len);
+		if (n <= 0)
+			return;
+		s += n;
+		len -= n;
+	}
+}
+
+static const char *test_one_signame(int sig)
+{
+	switch (sig) {
+	case SIGSEGV:
+		return "11 (SIGSEGV)";
+	case SIGBUS:
+		return "7 (SIGBUS)";
+	case SIGILL:
+		return "4 (SIGILL)";
+	case SIGFPE:
+		return "8 (SIGFPE)";
+	case SIGABRT:
+		return "6 (SIGABRT)";
+	}
+	return "?";
+}
+
+/* Async-signal-safe: write(), no stdio; then dies of the signal. */
+static void test_one_signal(int sig)
+{
+	if (!__atomic_exchange_n(&test_one_ended, 1, __ATOMIC_ACQ_REL)) {
+		if (sig == SIGALRM) {
+			test_one_write(test_one_timeout_msg);
+			_exit(1);
+		}
+		test_one_write("not ok - ");
+		test_one_write(test_one_name);
+		test_one_write(": killed by signal ");
+		test_one_write(test_one_signame(sig));
+		test_one_write("\n");
+	}
+	if (sig == SIGALRM)
+		_exit(1);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static void __attribute__((noreturn, format(printf, 2, 0)))
 test_end(char kind, const char *fmt, va_list ap)
 {
@@ -38,7 +108,10 @@ test_end(char kind, const char *fmt, va_list ap)
 		len = sizeof(msg) - 2;
 	msg[len++] = '\n';
 	fflush(stdout);
-	if (test_result_fd >= 0) {
+	if (test_one_name) {
+		msg[len - 1] = '\0';
+		test_one_end(kind, msg + 1);
+	} else if (test_result_fd >= 0) {
 		/* One write below PIPE_BUF: atomic even if threads race. */
 		if (write(test_result_fd, msg, len) != len)
 			_exit(1);
@@ -161,6 +234,24 @@ static enum test_result test_run(const struct test_case *t,
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	return test_judge(status, verdict, timeout, msg, size);
+}
+
+int test_run_one(const struct test_case *t, unsigned int timeout)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS,  SIGILL,
+				    SIGFPE,  SIGABRT, SIGALRM };
+	unsigned int i;
+
+	test_one_name = t->name;
+	snprintf(test_one_timeout_msg, sizeof(test_one_timeout_msg),
+		 "not ok - %s: timed out after %u s\n", t->name, timeout);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], test_one_signal);
+	alarm(timeout);
+	t->fn();
+	alarm(0);
+	fflush(stdout);
+	return 0;
 }
 
 static void test_usage(const char *prog, const char *usage,

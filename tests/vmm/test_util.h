@@ -25,6 +25,16 @@ struct test_case {
 int test_main(int argc, char **argv, const char *usage,
 	      const struct test_case *tests, unsigned int nr_tests);
 
+/*
+ * Runs one test in this process, without TAP framing, for programs with
+ * modes that are not tests (so that the VMs it makes belong to the pid its
+ * caller started).  The test prints its own "ok - ..." line when it
+ * passes; when it fails, crashes or runs out of @timeout seconds this
+ * prints "not ok - NAME: why" and exits 1, when it is skipped
+ * "ok - NAME # SKIP why" and exits 0.  Returns 0 when the test returns.
+ */
+int test_run_one(const struct test_case *t, unsigned int timeout);
+
 void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 3, 4)));
 void test_skip(const char *fmt, ...)

@@ -7,7 +7,7 @@
 # shellcheck source=../guest-lib.sh
 . /lib/e2e.sh
 
-/bin/exitcheck busy 10 >/tmp/busy.out 2>&1 &
+/bin/exitcheck busy 20 >/tmp/busy.out 2>&1 &
 busy=$!
 sleep 2
 i=1
