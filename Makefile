@@ -25,8 +25,13 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_HELPERS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
 
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+# exitstat export --listen.  tools/http.c refers to it weakly, so that the
+# static build links without it: keep it needed all the same.
+MHD_LIBS := -Wl,--push-state,--no-as-needed \
+	$(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd) \
+	-Wl,--pop-state
 
-.PHONY: all unit unit-bins test style clean deps module dkms-src dkms-install
+.PHONY: all unit unit-bins test demo style clean deps module dkms-src dkms-install bench
 .SECONDARY:
 all: $(O)/plain/exitstat
 
@@ -52,11 +57,11 @@ $$(O)/$(1)/tests/unit/%.o: tests/unit/%.c
 	$(2) $$($(1)_CFLAGS) -c $$< -o $$@
 
 $$(O)/$(1)/exitstat: $$(O)/$(1)/tools/exitstat.o $$($(1)_TOOLS) $$($(1)_CORE)
-	$(2) $(3) $$^ -o $$@
+	$(2) $(3) $$^ $$(MHD_LIBS) -o $$@
 
 $$(O)/$(1)/tests/unit/test_%: $$(O)/$(1)/tests/unit/test_%.o \
 		$$($(1)_HELPERS) $$($(1)_TOOLS) $$($(1)_CORE) $$(O)/$(1)/exitstat
-	$(2) $(3) $$(filter %.o,$$^) $$(CMOCKA_LIBS) -o $$@
+	$(2) $(3) $$(filter %.o,$$^) $$(CMOCKA_LIBS) $$(MHD_LIBS) -o $$@
 
 -include $$(wildcard $$(O)/$(1)/*/*.d $$(O)/$(1)/*/*/*.d)
 endef
@@ -83,8 +88,18 @@ deps:
 test: deps
 	@tests/run-all.sh
 
+# The main job: a Linux boot inside nested KVM, recorded and analysed.
+demo:
+	@demo/run.sh
+
 style:
 	scripts/style.sh
+
+# Benchmarks: figures to bench/hotpath/latest.md and bench/nested/latest.md
+# (see bench/results.md).
+bench:
+	bench/hotpath/run.sh
+	bench/nested/run.sh
 
 # exitstat.ko, for the kernel whose build tree is KDIR (default: running).
 module:
