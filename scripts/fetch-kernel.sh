@@ -115,6 +115,13 @@ if ! command -v apt-cache >/dev/null || ! command -v apt-get >/dev/null; then
 	die "apt-cache/apt-get not found: this script needs a Debian system (or use --offline)"
 fi
 
+# A machine that never ran apt-get update knows no packages yet.
+if [ -z "$(apt-cache pkgnames linux-image-6. 2>/dev/null | head -n1)" ] &&
+	[ "$(id -u)" = 0 ]; then
+	msg "apt knows no kernel packages yet: apt-get update"
+	apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
+fi
+
 # ---- find the current kernel of the series ---------------------------------
 candidate() {	# candidate version of a package, empty if none
 	apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { if ($2 != "(none)") print $2 }'
@@ -187,7 +194,8 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
 	msg "installing build prerequisites: ${missing[*]}"
 	[ "$(id -u)" = 0 ] || die "missing packages ${missing[*]}; install them (as root: apt-get install ${missing[*]})"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
+		install -y --no-install-recommends "${missing[@]}" >&2 ||
 		die "apt-get install ${missing[*]} failed"
 fi
 

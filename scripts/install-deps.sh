@@ -4,10 +4,10 @@
 # Usage: scripts/install-deps.sh build|test|demo
 set -euo pipefail
 
-build=(make gcc clang pkg-config libcmocka-dev)
+build=(make gcc clang pkg-config libcmocka-dev libmicrohttpd-dev)
 # Kernels and nested KVM under QEMU (tests/e2e), module builds, style.
-e2e=(qemu-system-x86 busybox-static cpio xz-utils kmod libelf-dev bc
-     flex bison rsync ca-certificates jq)
+# fetch-kernel.sh adds the compiler and tools the kernel headers ask for.
+e2e=(qemu-system-x86 busybox-static cpio xz-utils kmod ca-certificates jq)
 
 case "${1:-}" in
 build) want=("${build[@]}") ;;
@@ -34,5 +34,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+# Wait for another apt or dpkg to finish rather than fail.
+lock=(-o DPkg::Lock::Timeout=600)
+$sudo apt-get "${lock[@]}" update -qq
+$sudo apt-get "${lock[@]}" install -y -qq --no-install-recommends \
+	"${missing[@]}" >&2
