@@ -12,5 +12,6 @@ int cmd_run(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 #endif /* EXITSTAT_TOOLS_BUILTIN_H */

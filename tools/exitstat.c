@@ -31,6 +31,8 @@ static const struct cmd_struct commands[] = {
 	  "on the host: rates, bursts, reasons and latency of a recording" },
 	{ "diff", cmd_diff,
 	  "on the host: two recordings or snapshots side by side per reason" },
+	{ "plot", cmd_plot,
+	  "on the host: a recording as an SVG chart: rate by reason, latency" },
 };
 
 static void print_usage(FILE *f)
