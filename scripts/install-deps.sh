@@ -8,10 +8,13 @@ build=(make gcc clang pkg-config libcmocka-dev libmicrohttpd-dev)
 # Kernels and nested KVM under QEMU (tests/e2e), module builds, style.
 # fetch-kernel.sh adds the compiler and tools the kernel headers ask for.
 e2e=(qemu-system-x86 busybox-static cpio xz-utils kmod ca-certificates jq)
+# Plots are checked rendered, in headless Chromium.
+render=(chromium fonts-dejavu-core libxml2-utils python3)
 
 case "${1:-}" in
 build) want=("${build[@]}") ;;
-test | demo) want=("${build[@]}" "${e2e[@]}") ;;
+test) want=("${build[@]}" "${e2e[@]}" "${render[@]}") ;;
+demo) want=("${build[@]}" "${e2e[@]}") ;;
 *)
 	echo "usage: $0 build|test|demo" >&2
 	exit 2 ;;

@@ -21,6 +21,7 @@ unit_suites "$O" $units
 tap_check "cli/reasons-json" sh -c \
 	"'$O/plain/exitstat' reasons --json | jq -e 'length == 2 and all(.[]; (.reasons | length) > 0)'"
 tap_check style scripts/style.sh
+tap_suite plot/render tests/plot/render-check.sh "$O/plain/exitstat"
 tap_suite e2e/module tests/e2e/module.sh
 
 tap_summary
