@@ -20,18 +20,30 @@ void usage_error(const char *cmd, const char *fmt, ...)
 
 int usage_bad_option(const char *cmd, int ret, char **argv)
 {
-	char word[3] = { '-', (char)optopt, 0 };
-	const char *name = optopt ? word : argv[optind - 1];
+	const char *word = argv[optind - 1];
+	int len = (int)strcspn(word, "=");
+	char letter[3] = { '-', (char)optopt, 0 };
 
-	if (ret == ':')
+	if (ret == ':') {
 		usage_error(
 			cmd,
 			"option '%s' needs a value (see 'exitstat %s --help')",
-			argv[optind - 1], cmd);
-	else
+			word, cmd);
+	} else if (strncmp(word, "--", 2)) {
 		usage_error(cmd,
 			    "unknown option '%s' (see 'exitstat %s --help')",
-			    name, cmd);
+			    letter, cmd);
+	} else if (optopt && word[len]) {
+		/* A known long option given "=VALUE" it does not take. */
+		usage_error(
+			cmd,
+			"option '%.*s' takes no value (see 'exitstat %s --help')",
+			len, word, cmd);
+	} else {
+		usage_error(cmd,
+			    "unknown option '%.*s' (see 'exitstat %s --help')",
+			    len, word, cmd);
+	}
 	return EXIT_USAGE;
 }
 

@@ -39,6 +39,12 @@ static void test_errors(void **state)
 		(const char *const[]){ "reasons", "--bogus", NULL },
 		"exitstat reasons: unknown option '--bogus' (see 'exitstat reasons --help')\n");
 	expect_usage_error(
+		(const char *const[]){ "reasons", "--json=1", NULL },
+		"exitstat reasons: option '--json' takes no value (see 'exitstat reasons --help')\n");
+	expect_usage_error(
+		(const char *const[]){ "reasons", "--bogus=1", NULL },
+		"exitstat reasons: unknown option '--bogus' (see 'exitstat reasons --help')\n");
+	expect_usage_error(
 		(const char *const[]){ "reasons", "-x", NULL },
 		"exitstat reasons: unknown option '-x' (see 'exitstat reasons --help')\n");
 	expect_usage_error(
