@@ -10,10 +10,12 @@ build=(make gcc clang pkg-config libcmocka-dev libmicrohttpd-dev)
 e2e=(qemu-system-x86 busybox-static cpio xz-utils kmod ca-certificates jq)
 # Plots are checked rendered, in headless Chromium.
 render=(chromium fonts-dejavu-core libxml2-utils python3)
+# The Prometheus scrape test and the man page check.
+checks=(curl mandoc)
 
 case "${1:-}" in
 build) want=("${build[@]}") ;;
-test) want=("${build[@]}" "${e2e[@]}" "${render[@]}") ;;
+test) want=("${build[@]}" "${e2e[@]}" "${render[@]}" "${checks[@]}") ;;
 demo) want=("${build[@]}" "${e2e[@]}") ;;
 *)
 	echo "usage: $0 build|test|demo" >&2

@@ -22,6 +22,8 @@ tap_check "cli/reasons-json" sh -c \
 	"'$O/plain/exitstat' reasons --json | jq -e 'length == 2 and all(.[]; (.reasons | length) > 0)'"
 tap_check style scripts/style.sh
 tap_suite plot/render tests/plot/render-check.sh "$O/plain/exitstat"
+tap_suite prometheus tests/prometheus/run.sh
+tap_check man mandoc -T lint -W warning docs/exitstat.1
 tap_suite e2e/module tests/e2e/module.sh
 
 tap_summary

@@ -33,6 +33,10 @@ static const struct cmd_struct commands[] = {
 	  "on the host: two recordings or snapshots side by side per reason" },
 	{ "plot", cmd_plot,
 	  "on the host: a recording as an SVG chart: rate by reason, latency" },
+	{ "top", cmd_top,
+	  "on the host: a live view of exits per VM, vCPU or reason" },
+	{ "export", cmd_export,
+	  "on the host: the figures for Prometheus (/metrics or a textfile)" },
 };
 
 static void print_usage(FILE *f)
