@@ -8,9 +8,8 @@ set -euo pipefail
 summary=$1 kver=$2 exitstat=$3 raw=$4
 
 jq -r --arg kver "$kver" --arg date "$(date -u +%Y-%m-%d)" '
-def n: . | round | tostring | if length > 3 then
-	(.[0:length - 3] | if length > 3 then .[0:length - 3] + "," + .[length - 3:] else . end)
-	+ "," + .[length - 3:] else . end;
+def commas: if length <= 3 then . else (.[0:length - 3] | commas) + "," + .[length - 3:] end;
+def n: round | tostring | commas;
 def ms($khz): . / $khz | round | tostring + " ms";
 def pct($t): (. * 1000 / $t | round) / 10 | tostring + "%";
 .npt as $on | .shadow as $off |
@@ -18,8 +17,8 @@ def pct($t): (. * 1000 / $t | round) / 10 | tostring + "%";
 "",
 "Measured by `make demo` on \($date): Debian kernel \($kver) runs as the",
 "nested KVM host (kvm_amd, AMD SVM emulated by QEMU with `-cpu EPYC`) and",
-"boots the same kernel as a guest with a busybox userspace, \($on.boots)",
-"times with nested paging on and \($off.boots) times with it off. Every boot",
+"boots the same kernel as a guest with a busybox userspace (\($on.boots)",
+"boots with nested paging on, \($off.boots) with it off). Every boot",
 "is recorded with `exitstat record` every 0.1 s; the figures below come from",
 "`exitstat report` on those recordings.",
 "",
@@ -67,7 +66,7 @@ def pct($t): (. * 1000 / $t | round) / 10 | tostring + "%";
 	{name: $n, on: ([$on.reasons[] | select(.name == $n) | .exits] | add // 0),
 	 off: ([$off.reasons[] | select(.name == $n) | .exits] | add // 0)}) |
 	sort_by(-(.off + .on))[] |
-	"| \(.name) | \(.on | n) | \(.off | n) | \(if .on > 0 then (.off / .on * 100 | round / 100 | tostring) + "x" else "new" end) |"),
+	"| \(.name) | \(.on | n) | \(.off | n) | \(if .on == 0 then "only off" elif .off == 0 then "only on" else (.off / .on * 100 | round / 100 | tostring) + "x" end) |"),
 "",
 "Total: \($off.exits.mean / $on.exits.mean * 100 | round / 100)x the exits and \($off.cycles.mean / $on.cycles.mean * 100 | round / 100)x the cycles with nested paging off."
 ' "$summary"

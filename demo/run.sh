@@ -83,7 +83,8 @@ step "building the initramfs of both guests"
 	--test "$TOP/demo/l2-phases.sh" \
 	--test "$E2E/l2/exitstat-guest.sh"
 "$E2E/mkinitramfs.sh" --moddir "$MODDIR" -o "$WORK/l1.gz" \
-	--module kvm_amd --module virtio_blk --timeout 1800 \
+	--module kvm_amd --module virtio_pci --module virtio_blk \
+	--timeout 3600 \
 	--add "$WORK/kmod/exitstat.ko:/lib/modules/exitstat.ko" \
 	--add "$TOP/build/static/exitstat:/bin/exitstat" \
 	--elf /usr/bin/qemu-system-x86_64:/bin/qemu-system-x86_64 \
@@ -101,7 +102,7 @@ run_mode() {
 	"$E2E/boot.sh" --kernel "$VMLINUZ" --initrd "$WORK/l1.gz" --cpu EPYC \
 		--append "demo.mode=$mode demo.boots=$BOOTS $append" \
 		--qemu-arg -drive --qemu-arg "file=$disk,format=raw,if=virtio" \
-		--name "demo $mode" --log "$log" --timeout 1800 \
+		--name "demo $mode" --log "$log" --timeout 3600 \
 		>"$WORK/$mode.out" 2>&1 &
 	pid=$!
 	while kill -0 $pid 2>/dev/null; do
