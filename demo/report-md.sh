@@ -107,3 +107,12 @@ cat <<'END_OF_NOTES'
   busybox as userspace) and prints little on its console; each character
   it prints is an I/O exit.
 END_OF_NOTES
+stalled_npt=$(cat "$raw/npt/stalled-boots" 2>/dev/null || echo 0)
+stalled_shadow=$(cat "$raw/shadow/stalled-boots" 2>/dev/null || echo 0)
+cat <<END_OF_STALLS
+- Under the emulator an inner boot now and then stalls before its kernel
+  starts (the firmware banner is printed, then only the host's timer
+  interrupts exit). Such a boot is stopped after 150 s and run again; it
+  is not in the figures. This run: $stalled_npt with nested paging on,
+  $stalled_shadow with it off.
+END_OF_STALLS

@@ -106,10 +106,11 @@ run_mode() {
 		>"$WORK/$mode.out" 2>&1 &
 	pid=$!
 	while kill -0 $pid 2>/dev/null; do
-		n=$(grep -ac 'EXITSTAT-DEMO-PROGRESS' "$log" 2>/dev/null || true)
+		n=$(grep -ac 'EXITSTAT-DEMO-' "$log" 2>/dev/null || true)
 		if [ "${n:-0}" -gt "$seen" ]; then
-			grep -a 'EXITSTAT-DEMO-PROGRESS' "$log" | sed -n "$((seen + 1)),${n}p" |
-				sed 's/.*EXITSTAT-DEMO-PROGRESS /    /'
+			grep -a 'EXITSTAT-DEMO-' "$log" | sed -n "$((seen + 1)),${n}p" |
+				sed -e 's/.*EXITSTAT-DEMO-PROGRESS /    /' \
+				    -e 's/.*EXITSTAT-DEMO-HEARTBEAT /      still going: /'
 			seen=$n
 		fi
 		sleep 1

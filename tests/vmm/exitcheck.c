@@ -1583,6 +1583,8 @@ static void mode_busy(void)
 #define CHURN_LANES 8
 
 static unsigned int churn_vms, churn_vcpus = 2;
+/* The I/O exit code to ask for, or 0: no check (no module, scope=global). */
+static uint32_t churn_io_code;
 
 struct churn_lane;
 
@@ -1604,6 +1606,26 @@ struct churn_lane {
 	double create, run, all; /* seconds spent */
 };
 
+/*
+ * A VM starts from zero even where KVM reuses a freed VM's memory: its I/O
+ * count can only hold its own vCPUs' OUTs, never an earlier VM's on top.
+ * This vCPU has made CHURN_OUTS and a report; each vCPU, at most those and
+ * the report of this check.
+ */
+static void churn_check_fresh(const struct guest *g, unsigned int idx)
+{
+	uint32_t most = churn_vcpus * (CHURN_OUTS + 2);
+	struct es_regs a;
+
+	if (!churn_io_code)
+		return;
+	call_cpuid(g, ES_LEAF_REASON_EXITS, churn_io_code, &a);
+	TEST_ASSERT(
+		a.eax >= CHURN_OUTS && a.eax <= most && !a.ebx,
+		"vCPU %u: a new VM reads %u I/O exits, expected %u to %u: figures of an earlier VM?",
+		idx, a.eax, CHURN_OUTS, most);
+}
+
 static void *churn_work(void *arg)
 {
 	struct churn_worker *w = arg;
@@ -1623,6 +1645,7 @@ static void *churn_work(void *arg)
 			"vCPU %u: %llu OUTs and %llu HLTs, expected %u and 0",
 			w->idx, (unsigned long long)st.nop_io,
 			(unsigned long long)st.hlt, CHURN_OUTS);
+		churn_check_fresh(&l->g[w->idx], w->idx);
 		pthread_barrier_wait(&l->done);
 	}
 }
@@ -1730,6 +1753,17 @@ static void churn_check_module(long long outs_before)
 	hostif_free(&st);
 }
 
+/* The I/O exit code when the leaves show this VM only, else 0. */
+static uint32_t churn_fresh_code(void)
+{
+	enum es_scope scope;
+	char vendor[13];
+
+	if (!host_scope(&scope) || scope != ES_SCOPE_VM)
+		return 0;
+	return host_isa(vendor) == ES_ISA_SVM ? 0x7b : 30;
+}
+
 static void mode_churn(void)
 {
 	static struct churn_lane lanes[CHURN_LANES];
@@ -1740,6 +1774,7 @@ static void mode_churn(void)
 
 	if (nr > churn_vms)
 		nr = churn_vms;
+	churn_io_code = churn_fresh_code();
 	outs = churn_retired_outs(&st, false);
 	start = now();
 	for (i = 0; i < nr; i++) {

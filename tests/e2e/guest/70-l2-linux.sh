@@ -23,20 +23,35 @@ retired_reasons() {
 	sed -n 's/^retired-reason code=\(0x[0-9a-f]*\) exits=\([0-9]*\) .*/\1 \2/p' "$1"
 }
 
-cp $stats $samples/before
-timeout 300 qemu-system-x86_64 -enable-kvm -cpu host -M pc -m 256 \
-	-smp 1 -nographic -nodefaults -serial stdio -no-reboot \
-	-L /usr/share/qemu -kernel /l2/vmlinuz -initrd /l2/initrd.gz \
-	-append "console=ttyS0 panic=-1 loglevel=4" >/tmp/l2.out 2>&1 &
-qemu=$!
-exitstat record -o $rec 0.2 2>$samples/record.err &
-record=$!
-wait $qemu
-rc=$?
-cp $stats $samples/after
-kill -INT $record
-wait $record
-e2e_eq "exitstat record stopped cleanly on SIGINT" 0 $?
+# One inner boot, recorded.  Under the emulator an inner boot now and then
+# stalls before its kernel starts (firmware banner, then only the host's
+# timer interrupts): such a boot is stopped after 150 s and, once, run
+# again; the test says so.
+boot_l2() {
+	rm -f $rec
+	cp $stats $samples/before
+	timeout 150 qemu-system-x86_64 -enable-kvm -cpu host -M pc -m 256 \
+		-smp 1 -nographic -nodefaults -serial stdio -no-reboot \
+		-L /usr/share/qemu -kernel /l2/vmlinuz -initrd /l2/initrd.gz \
+		-append "console=ttyS0 panic=-1 loglevel=4" </dev/null \
+		>/tmp/l2.out 2>&1 &
+	qemu=$!
+	exitstat record -o $rec 0.2 2>$samples/record.err &
+	record=$!
+	wait $qemu
+	rc=$?
+	cp $stats $samples/after
+	kill -INT $record
+	wait $record
+	record_rc=$?
+}
+
+boot_l2
+if ! grep -q EXITSTAT-L2-BOOTED /tmp/l2.out; then
+	echo "# the L2 boot stalled before its userspace ($(wc -c </tmp/l2.out) bytes of console); once more"
+	boot_l2
+fi
+e2e_eq "exitstat record stopped cleanly on SIGINT" 0 $record_rc
 sed 's/^/# /' $samples/record.err
 grep "^vm .* pid=$qemu " $rec >$samples/vm
 e2e_check "the recording holds the L2 VM ($(wc -l <$samples/vm) samples)" \
@@ -44,7 +59,6 @@ e2e_check "the recording holds the L2 VM ($(wc -l <$samples/vm) samples)" \
 e2e_check "exitstat report reads the recording" \
 	sh -c "exitstat report --per-vm $rec >$samples/report"
 sed 's/^/# report: /' $samples/report
-
 e2e_eq "QEMU ran the L2 guest to its end" 0 "$rc"
 e2e_check "L2 Linux booted" grep -q EXITSTAT-L2-BOOTED /tmp/l2.out
 e2e_check "L2 /init finished" grep -q EXITSTAT-L2-DONE /tmp/l2.out
