@@ -95,10 +95,11 @@ demo:
 style:
 	scripts/style.sh
 
-# Benchmarks: figures to bench/hotpath/latest.md and bench/nested/latest.md
-# (see bench/results.md).
+# Benchmarks (bench/results.md): figures to bench/hotpath/latest.md and
+# bench/nested/latest{-icount,}.md; about 20 minutes.
 bench:
 	bench/hotpath/run.sh
+	bench/nested/run.sh --icount 0
 	bench/nested/run.sh
 
 # exitstat.ko, for the kernel whose build tree is KDIR (default: running).

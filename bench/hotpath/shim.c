@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The cold half of the kernel stand-ins (shim/kernel.h), in ordinary
+ * userspace C: allocation, spinlocks, work items, RCU callbacks.  None of
+ * it runs inside the timed loops.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shim/kernel.h"
+
+#define SHIM_MAX_WORK 8
+
+static struct work_struct *shim_work[SHIM_MAX_WORK];
+static unsigned int shim_nr_work;
+
+void *kzalloc(size_t size, gfp_t flags)
+{
+	size_t align = size >= 4096 ? 4096 : 64;
+	size_t rounded = (size + align - 1) & ~(align - 1);
+	void *p = aligned_alloc(align, rounded);
+
+	(void)flags;
+	if (p)
+		memset(p, 0, rounded);
+	return p;
+}
+
+void *kvzalloc(size_t size, gfp_t flags)
+{
+	return kzalloc(size, flags);
+}
+
+void *kvcalloc(size_t n, size_t size, gfp_t flags)
+{
+	if (size && n > (size_t)-1 / size)
+		return NULL;
+	return kzalloc(n * size, flags);
+}
+
+void kfree(const void *p)
+{
+	free((void *)p);
+}
+
+void kvfree(const void *p)
+{
+	free((void *)p);
+}
+
+ssize_t strscpy(char *dst, const char *src, size_t count)
+{
+	size_t len;
+
+	if (!count)
+		return -E2BIG;
+	len = strnlen(src, count);
+	if (len == count) {
+		memcpy(dst, src, count - 1);
+		dst[count - 1] = '\0';
+		return -E2BIG;
+	}
+	memcpy(dst, src, len + 1);
+	return len;
+}
+
+void shim_spin_lock(spinlock_t *l)
+{
+	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+			__builtin_ia32_pause();
+}
+
+void shim_spin_unlock(spinlock_t *l)
+{
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
+/* Work is only queued from es_lock-holding code, which the bench serialises. */
+bool schedule_work(struct work_struct *work)
+{
+	if (work->pending || shim_nr_work == SHIM_MAX_WORK)
+		return false;
+	work->pending = 1;
+	shim_work[shim_nr_work++] = work;
+	return true;
+}
+
+bool cancel_work_sync(struct work_struct *work)
+{
+	(void)work;
+	return false;
+}
+
+void shim_run_work(void)
+{
+	while (shim_nr_work) {
+		struct work_struct *w = shim_work[--shim_nr_work];
+
+		w->pending = 0;
+		w->func(w);
+	}
+}
+
+/* The bench retires nothing while probes run: no grace period needed. */
+void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
+{
+	func(head);
+}
+
+void rcu_barrier(void)
+{
+}
+
+bool shim_cpu_has(int feature)
+{
+	return feature == X86_FEATURE_SVM;
+}
+
+void shim_rcu_read_unlock_special(struct task_struct *t)
+{
+	(void)t;
+	fprintf(stderr, "hotpath: unexpected rcu_read_unlock_special\n");
+	abort();
+}
+
+void shim_preempt_schedule(void)
+{
+	fprintf(stderr, "hotpath: unexpected preempt_schedule\n");
+	abort();
+}
