@@ -25,5 +25,8 @@ tap_suite plot/render tests/plot/render-check.sh "$O/plain/exitstat"
 tap_suite prometheus tests/prometheus/run.sh
 tap_check man mandoc -T lint -W warning docs/exitstat.1
 tap_suite e2e/module tests/e2e/module.sh
+# Smoke runs of the benchmarks, so they do not rot (figures: make bench).
+tap_check bench/hotpath bench/hotpath/run.sh --smoke
+tap_check bench/nested bench/nested/run.sh --smoke --offline
 
 tap_summary
