@@ -8,6 +8,8 @@ build=(make gcc clang pkg-config libcmocka-dev libmicrohttpd-dev)
 # Kernels and nested KVM under QEMU (tests/e2e), module builds, style.
 # fetch-kernel.sh adds the compiler and tools the kernel headers ask for.
 e2e=(qemu-system-x86 busybox-static cpio xz-utils kmod ca-certificates jq)
+# Intel VMX is emulated by Bochs, booted from an ISOLINUX image.
+vmx=(bochs bochsbios vgabios isolinux syslinux-common xorriso)
 # Plots are checked rendered, in headless Chromium.
 render=(chromium fonts-dejavu-core libxml2-utils python3)
 # The Prometheus scrape test and the man page check.
@@ -15,7 +17,7 @@ checks=(curl mandoc)
 
 case "${1:-}" in
 build) want=("${build[@]}") ;;
-test) want=("${build[@]}" "${e2e[@]}" "${render[@]}" "${checks[@]}") ;;
+test) want=("${build[@]}" "${e2e[@]}" "${vmx[@]}" "${render[@]}" "${checks[@]}") ;;
 demo) want=("${build[@]}" "${e2e[@]}") ;;
 *)
 	echo "usage: $0 build|test|demo" >&2

@@ -11,6 +11,12 @@
 #   EPYC (NPT on),    scope=global  load checks and exitcheck
 #   qemu64 (NPT off), scope=vm      load checks and exitcheck
 #
+# With --vmx, Intel VMX instead: the kernels boot under Bochs (its CPU
+# emulation has VMX) with kvm_intel, and run guest/50-vmx-exitstat.sh:
+#
+#   corei7_skylake_x, EPT on      both kernel series
+#   corei7_skylake_x, ept=0       6.12 only (a Bochs boot takes minutes)
+#
 # Every guest assertion is printed as a TAP line naming its kernel and
 # configuration; the exit status is non-zero if any failed or a boot broke.
 
@@ -24,10 +30,11 @@ OFFLINE=()
 VERBOSE=()
 TIMEOUT=400
 WORK=$TOP/build/e2e
+VMX=0
 
 usage() {
 	cat <<EOF
-Usage: $PROG [--series 6.1,6.12] [--offline] [--workdir DIR] [-v]
+Usage: $PROG [--vmx] [--series 6.1,6.12] [--offline] [--workdir DIR] [-v]
 
 Builds exitstat.ko and exitcheck and runs the module's guest tests under
 QEMU in three configurations per kernel series (see the top of this file).
@@ -43,6 +50,7 @@ while [ $# -gt 0 ]; do
 	--series) [ $# -ge 2 ] || die "--series needs a value"
 		IFS=, read -r -a SERIES_LIST <<<"$2"; shift ;;
 	--offline) OFFLINE=(--offline) ;;
+	--vmx) VMX=1 ;;
 	--workdir) [ $# -ge 2 ] || die "--workdir needs a value"
 		WORK=$2; shift ;;
 	-v | --verbose) VERBOSE=(--verbose) ;;
@@ -66,22 +74,50 @@ build_module() {
 		[ -f "$2/exitstat.ko" ]
 }
 
-# boot NAME CPU APPEND: run the initramfs, relabel its TAP lines.
+# boot NAME CPU APPEND: run the initramfs under QEMU (Bochs with --vmx),
+# relabel its TAP lines.
 boot() {
-	local name=$1 cpu=$2 append=$3 rc
-	"$HERE/boot.sh" --kernel "$VMLINUZ" --initrd "$w/initrd.gz" \
+	local name=$1 cpu=$2 append=$3 rc runner=boot.sh limit=$TIMEOUT
+	[ "$VMX" = 0 ] || { runner=bochs.sh; limit=1200; }
+	"$HERE/$runner" --kernel "$VMLINUZ" --initrd "$w/initrd.gz" \
 		--cpu "$cpu" --append "$append" --name "$name" \
-		--log "$w/${name// /_}.log" --timeout "$TIMEOUT" "${VERBOSE[@]}" |
+		--log "$w/${name// /_}.log" --timeout "$limit" "${VERBOSE[@]}" |
 		sed -E "s/^(not ok|ok)( [0-9]+)? - /\1 - $name: /"
 	rc=${PIPESTATUS[0]}
-	[ "$rc" = 0 ] || fail "$name: boot.sh exited $rc (log $w/${name// /_}.log)"
+	[ "$rc" = 0 ] || fail "$name: $runner exited $rc (log $w/${name// /_}.log)"
+}
+
+# The AMD initramfs: every guest test, a Linux to boot inside.
+amd_initramfs() {
+	"$HERE/mkinitramfs.sh" --moddir "$MODDIR" -o "$w/initrd.gz" \
+		--timeout 180 \
+		--add "$w/kmod/exitstat.ko:/lib/modules/exitstat.ko" \
+		--add "$WORK/vmm/exitcheck:/bin/exitcheck" \
+		--add "$TOP/build/static/exitstat:/bin/exitstat" \
+		--elf /usr/bin/qemu-system-x86_64:/bin/qemu-system-x86_64 \
+		--add /usr/share/seabios/bios-256k.bin:/usr/share/qemu/bios-256k.bin \
+		--add /usr/share/qemu/linuxboot_dma.bin:/usr/share/qemu/linuxboot_dma.bin \
+		--add /usr/share/qemu/kvmvapic.bin:/usr/share/qemu/kvmvapic.bin \
+		--add "$VMLINUZ:/l2/vmlinuz" --add "$WORK/l2.gz:/l2/initrd.gz" \
+		$(for t in "$HERE"/guest/[2-7]*.sh; do
+			case $t in *vmx*) ;; *) echo --test "$t" ;; esac
+		done) >/dev/null
+}
+
+# The Intel initramfs: kvm_intel, the module and exitcheck.
+vmx_initramfs() {
+	"$HERE/mkinitramfs.sh" --moddir "$MODDIR" -o "$w/initrd.gz" \
+		--module kvm_intel --timeout 900 \
+		--add "$w/kmod/exitstat.ko:/lib/modules/exitstat.ko" \
+		--add "$WORK/vmm/exitcheck:/bin/exitcheck" \
+		--test "$HERE/guest/50-vmx-exitstat.sh" >/dev/null
 }
 
 mkdir -p "$WORK"
-if ! make -s -C "$TOP" static >"$WORK/static.log" 2>&1 ||
+if [ "$VMX" = 0 ] && { ! make -s -C "$TOP" static >"$WORK/static.log" 2>&1 ||
 	! "$HERE/mkl2initramfs.sh" -o "$WORK/l2.gz" \
 		--add "$TOP/build/static/exitstat:/bin/exitstat" \
-		--test "$HERE/l2/exitstat-guest.sh"; then
+		--test "$HERE/l2/exitstat-guest.sh"; }; then
 	fail "static exitstat and the L2 initramfs: see $WORK/static.log"
 	exit 1
 fi
@@ -107,21 +143,16 @@ for series in "${SERIES_LIST[@]}"; do
 		fail "$KVER: build exitstat.ko"
 		continue
 	fi
-	"$HERE/mkinitramfs.sh" --moddir "$MODDIR" -o "$w/initrd.gz" \
-		--timeout 180 \
-		--add "$w/kmod/exitstat.ko:/lib/modules/exitstat.ko" \
-		--add "$WORK/vmm/exitcheck:/bin/exitcheck" \
-		--add "$TOP/build/static/exitstat:/bin/exitstat" \
-		--elf /usr/bin/qemu-system-x86_64:/bin/qemu-system-x86_64 \
-		--add /usr/share/seabios/bios-256k.bin:/usr/share/qemu/bios-256k.bin \
-		--add /usr/share/qemu/linuxboot_dma.bin:/usr/share/qemu/linuxboot_dma.bin \
-		--add /usr/share/qemu/kvmvapic.bin:/usr/share/qemu/kvmvapic.bin \
-		--add "$VMLINUZ:/l2/vmlinuz" --add "$WORK/l2.gz:/l2/initrd.gz" \
-		$(for t in "$HERE"/guest/[2-7]*.sh; do
-			case $t in *vmx*) ;; *) echo --test "$t" ;; esac
-		done) \
-		>/dev/null || { fail "$KVER: mkinitramfs"; continue; }
-
+	if [ "$VMX" = 1 ]; then
+		vmx_initramfs || { fail "$KVER: mkinitramfs"; continue; }
+		boot "$KVER vmx ept" corei7_skylake_x ""
+		case $KVER in
+		6.1.*) ;;
+		*) boot "$KVER vmx ept=0" corei7_skylake_x kvm_intel.ept=0 ;;
+		esac
+		continue
+	fi
+	amd_initramfs || { fail "$KVER: mkinitramfs"; continue; }
 	boot "$KVER npt scope=vm" EPYC "exitstat.scope=vm expect.npt=Y"
 	boot "$KVER npt scope=global" EPYC \
 		"exitstat.scope=global expect.npt=Y e2e.only=exitstat"
