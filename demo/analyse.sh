@@ -125,8 +125,9 @@ if "$EXITSTAT" plot --help >/dev/null 2>&1; then
 	done
 fi
 
+sed -e '/^!\[/d' "$DIR/boot-report.md"
+echo
 jq -r '
-def f: . * 10 | round / 10;
 (.npt, .shadow) | "\(.mode): \(.boots) boots, \(.exits.mean | round) exits per boot (sd \(.exits.sd | round)), top reasons: \(.reasons[0:3] | map("\(.name) \(.exits | round)") | join(", "))"
 ' "$DATA/summary.json"
-echo "report: $DIR/boot-report.md"
+echo "report: $DIR/boot-report.md (plots: $DIR/*.svg; recordings: $RAW)"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Everything `make test` runs: builds, unit tests under two compilers and
-# the sanitizers, the command-line and style checks, and exitstat.ko end to
-# end inside nested KVM under QEMU on both kernel series.  Ends with one line "N passed, N failed, N skipped"
+# the sanitizers, the command-line, plot, Prometheus and style checks,
+# exitstat.ko end to end inside nested KVM on both kernel series (AMD SVM
+# under QEMU, Intel VMX under Bochs), a shortened make demo checked against
+# its recordings, and smoke runs of the benchmarks.  Ends with one line "N passed, N failed, N skipped"
 # and a non-zero status on any failure.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +27,8 @@ tap_suite plot/render tests/plot/render-check.sh "$O/plain/exitstat"
 tap_suite prometheus tests/prometheus/run.sh
 tap_check man mandoc -T lint -W warning docs/exitstat.1
 tap_suite e2e/module tests/e2e/module.sh
+tap_suite e2e/vmx tests/e2e/module.sh --vmx
+tap_suite demo tests/demo/check.sh
 # Smoke runs of the benchmarks, so they do not rot (figures: make bench).
 tap_check bench/hotpath bench/hotpath/run.sh --smoke
 tap_check bench/nested bench/nested/run.sh --smoke --offline
