@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -75,4 +76,34 @@ void cmd_result_free(struct cmd_result *r)
 {
 	free(r->out);
 	free(r->err);
+}
+
+void expect_exitstat_error(const char *const args[], int status,
+			   const char *err)
+{
+	struct cmd_result r;
+
+	run_exitstat(args, &r);
+	assert_string_equal(r.err, err);
+	assert_int_equal(r.status, status);
+	assert_string_equal(r.out, "");
+	cmd_result_free(&r);
+}
+
+void expect_exitstat_help(const char *cmd)
+{
+	char usage[64], listed[64];
+	struct cmd_result r;
+
+	snprintf(usage, sizeof(usage), "usage: exitstat %s ", cmd);
+	snprintf(listed, sizeof(listed), "\n  %s ", cmd);
+	run_exitstat(ARGS(cmd, "--help"), &r);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.err, "");
+	assert_int_equal(strncmp(r.out, usage, strlen(usage)), 0);
+	assert_non_null(strstr(r.out, "\nEXAMPLES:\n  exitstat "));
+	cmd_result_free(&r);
+	run_exitstat(ARGS("--help"), &r);
+	assert_non_null(strstr(r.out, listed));
+	cmd_result_free(&r);
 }

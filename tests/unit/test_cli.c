@@ -12,49 +12,38 @@
 #include "../../core/reasons.h"
 #include "run_cmd.h"
 
-static void expect_usage_error(const char *const args[], const char *err)
-{
-	struct cmd_result r;
-
-	run_exitstat(args, &r);
-	assert_int_equal(r.status, 2);
-	assert_string_equal(r.err, err);
-	assert_string_equal(r.out, "");
-	cmd_result_free(&r);
-}
-
 static void test_errors(void **state)
 {
 	(void)state;
-	expect_usage_error(
-		(const char *const[]){ "frobnicate", NULL },
+	expect_exitstat_error(
+		(const char *const[]){ "frobnicate", NULL }, 2,
 		"exitstat: unknown command 'frobnicate' (see 'exitstat --help')\n");
-	expect_usage_error(
-		(const char *const[]){ "reasons", "--isa", "arm", NULL },
+	expect_exitstat_error(
+		(const char *const[]){ "reasons", "--isa", "arm", NULL }, 2,
 		"exitstat reasons: unknown ISA 'arm' (expected vmx or svm)\n");
-	expect_usage_error(
-		(const char *const[]){ "reasons", "--kernel=5.10", NULL },
+	expect_exitstat_error(
+		(const char *const[]){ "reasons", "--kernel=5.10", NULL }, 2,
 		"exitstat reasons: unknown kernel series '5.10' (expected 6.1 or 6.12)\n");
-	expect_usage_error(
-		(const char *const[]){ "reasons", "--bogus", NULL },
+	expect_exitstat_error(
+		(const char *const[]){ "reasons", "--bogus", NULL }, 2,
 		"exitstat reasons: unknown option '--bogus' (see 'exitstat reasons --help')\n");
-	expect_usage_error(
-		(const char *const[]){ "reasons", "--json=1", NULL },
+	expect_exitstat_error(
+		(const char *const[]){ "reasons", "--json=1", NULL }, 2,
 		"exitstat reasons: option '--json' takes no value (see 'exitstat reasons --help')\n");
-	expect_usage_error(
-		(const char *const[]){ "reasons", "--bogus=1", NULL },
+	expect_exitstat_error(
+		(const char *const[]){ "reasons", "--bogus=1", NULL }, 2,
 		"exitstat reasons: unknown option '--bogus' (see 'exitstat reasons --help')\n");
-	expect_usage_error(
-		(const char *const[]){ "reasons", "-x", NULL },
+	expect_exitstat_error(
+		(const char *const[]){ "reasons", "-x", NULL }, 2,
 		"exitstat reasons: unknown option '-x' (see 'exitstat reasons --help')\n");
-	expect_usage_error(
-		(const char *const[]){ "reasons", "--isa", NULL },
+	expect_exitstat_error(
+		(const char *const[]){ "reasons", "--isa", NULL }, 2,
 		"exitstat reasons: option '--isa' needs a value (see 'exitstat reasons --help')\n");
-	expect_usage_error(
-		(const char *const[]){ "reasons", "-k", NULL },
+	expect_exitstat_error(
+		(const char *const[]){ "reasons", "-k", NULL }, 2,
 		"exitstat reasons: option '-k' needs a value (see 'exitstat reasons --help')\n");
-	expect_usage_error(
-		(const char *const[]){ "reasons", "extra", NULL },
+	expect_exitstat_error(
+		(const char *const[]){ "reasons", "extra", NULL }, 2,
 		"exitstat reasons: unexpected argument 'extra' (see 'exitstat reasons --help')\n");
 }
 

@@ -25,8 +25,6 @@
 #include "host_fixture.h"
 #include "run_cmd.h"
 
-#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
 /* A host of one VM with two vCPUs, one reason in both: for histograms. */
 static const char two_vcpus[] =
 	"exitstat-stats 1\nisa svm\nkernel 6.1\nscope global\n"
@@ -214,17 +212,6 @@ static ino_t inode(const char *path)
 	return st.st_ino;
 }
 
-static void expect_run(const char *const args[], int status, const char *err)
-{
-	struct cmd_result r;
-
-	run_exitstat(args, &r);
-	assert_string_equal(r.err, err);
-	assert_int_equal(r.status, status);
-	assert_string_equal(r.out, "");
-	cmd_result_free(&r);
-}
-
 /* PATH.tmp written, then renamed over PATH: never PATH half-written. */
 static void test_textfile(void **state)
 {
@@ -238,7 +225,8 @@ static void test_textfile(void **state)
 	(void)state;
 	write_text(prom, "old\n");
 	before = inode(prom);
-	expect_run(ARGS("export", "--textfile", prom, "--root", dir), 0, "");
+	expect_exitstat_error(ARGS("export", "--textfile", prom, "--root", dir),
+			      0, "");
 	got = read_text(prom, NULL);
 	assert_string_equal(got, want);
 	free(got);
@@ -248,7 +236,8 @@ static void test_textfile(void **state)
 	write_text(prom, "old\n");
 	assert_int_equal(mkdir(tmp, 0700), 0);
 	snprintf(err, sizeof(err), "exitstat: %s: Is a directory\n", tmp);
-	expect_run(ARGS("export", "--textfile", prom, "--root", dir), 1, err);
+	expect_exitstat_error(ARGS("export", "--textfile", prom, "--root", dir),
+			      1, err);
 	got = read_text(prom, NULL);
 	assert_string_equal(got, "old\n");
 	free(got);
@@ -257,7 +246,8 @@ static void test_textfile(void **state)
 	unlink(stats);
 	snprintf(err, sizeof(err),
 		 "exitstat: %s: not found (is exitstat.ko loaded?)\n", stats);
-	expect_run(ARGS("export", "--textfile", prom, "--root", dir), 1, err);
+	expect_exitstat_error(ARGS("export", "--textfile", prom, "--root", dir),
+			      1, err);
 	got = read_text(prom, NULL);
 	assert_string_equal(got, down);
 	free(got);
@@ -278,9 +268,9 @@ static void test_textfile_periodic(void **state)
 	char *stats = path_join(dir, "stats"), err[512], *got;
 
 	(void)state;
-	expect_run(ARGS("export", "--root", dir, "--textfile", prom, "0.01",
-			"3"),
-		   0, "");
+	expect_exitstat_error(ARGS("export", "--root", dir, "--textfile", prom,
+				   "0.01", "3"),
+			      0, "");
 	got = read_text(prom, NULL);
 	assert_string_equal(got, want);
 	free(got);
@@ -289,9 +279,9 @@ static void test_textfile_periodic(void **state)
 		err, sizeof(err),
 		"exitstat export: %s: not found (is exitstat.ko loaded?); exitstat_up is 0\n",
 		stats);
-	expect_run(ARGS("export", "--root", dir, "--textfile", prom, "0.01",
-			"3"),
-		   0, err);
+	expect_exitstat_error(ARGS("export", "--root", dir, "--textfile", prom,
+				   "0.01", "3"),
+			      0, err);
 	got = read_text(prom, NULL);
 	assert_string_equal(got, down);
 	free(got);
@@ -465,7 +455,7 @@ static void test_listen_busy(void **state)
 	snprintf(addr, sizeof(addr), "127.0.0.1:%u", ntohs(sa.sin_port));
 	snprintf(err, sizeof(err),
 		 "exitstat: --listen %s: Address already in use\n", addr);
-	expect_run(ARGS("export", "--listen", addr), 1, err);
+	expect_exitstat_error(ARGS("export", "--listen", addr), 1, err);
 	close(fd);
 }
 
@@ -513,54 +503,55 @@ static void test_parse_addr(void **state)
 static void test_usage_errors(void **state)
 {
 	(void)state;
-	expect_run(
+	expect_exitstat_error(
 		ARGS("export", "--listen", ":1", "--textfile", "f"), 2,
 		"exitstat export: --listen and --textfile exclude each other\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("export", "--listen", "9100"), 2,
 		"exitstat export: bad address '9100' for --listen (expected IPV4:PORT, [IPV6]:PORT, localhost:PORT or :PORT)\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("export", "--listen", "::1:9100"), 2,
 		"exitstat export: bad address '::1:9100' for --listen (expected IPV4:PORT, [IPV6]:PORT, localhost:PORT or :PORT)\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("export", "--listen", "h:70000"), 2,
 		"exitstat export: bad address 'h:70000' for --listen (expected IPV4:PORT, [IPV6]:PORT, localhost:PORT or :PORT)\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("export", "--listen", "example.org:80"), 2,
 		"exitstat export: bad address 'example.org:80' for --listen (expected IPV4:PORT, [IPV6]:PORT, localhost:PORT or :PORT)\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("export", "5"), 2,
 		"exitstat export: an interval goes with --textfile only (got '5')\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("export", "--listen", ":1", "5"), 2,
 		"exitstat export: an interval goes with --textfile only (got '5')\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("export", "--textfile", "f", "0"), 2,
 		"exitstat export: bad interval '0' (expected seconds >= 0.001, e.g. 1 or 0.5)\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("export", "--textfile", "f", "1s"), 2,
 		"exitstat export: bad interval '1s' (expected seconds >= 0.001, e.g. 1 or 0.5)\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("export", "--textfile", "f", "1", "0"), 2,
 		"exitstat export: bad count '0' (expected a whole number > 0)\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("export", "--textfile", "f", "1", "x"), 2,
 		"exitstat export: bad count 'x' (expected a whole number > 0)\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("export", "--textfile", "f", "1", "2", "3"), 2,
 		"exitstat export: unexpected argument '3' (see 'exitstat export --help')\n");
-	expect_run(ARGS("export", "--textfile", ""), 2,
-		   "exitstat export: --textfile needs a file name\n");
-	expect_run(
+	expect_exitstat_error(
+		ARGS("export", "--textfile", ""), 2,
+		"exitstat export: --textfile needs a file name\n");
+	expect_exitstat_error(
 		ARGS("export", "--bogus"), 2,
 		"exitstat export: unknown option '--bogus' (see 'exitstat export --help')\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("export", "-x"), 2,
 		"exitstat export: unknown option '-x' (see 'exitstat export --help')\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("export", "--listen"), 2,
 		"exitstat export: option '--listen' needs a value (see 'exitstat export --help')\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("export", "--root"), 2,
 		"exitstat export: option '--root' needs a value (see 'exitstat export --help')\n");
 }
@@ -573,7 +564,7 @@ static void test_run_errors(void **state)
 	(void)state;
 	snprintf(err, sizeof(err),
 		 "exitstat: %s: not found (is exitstat.ko loaded?)\n", stats);
-	expect_run(ARGS("export", "--root", dir), 1, err);
+	expect_exitstat_error(ARGS("export", "--root", dir), 1, err);
 	write_text(stats, "hello\n");
 	snprintf(err, sizeof(err), "exitstat: %s: line 1: ", stats);
 	{
@@ -591,18 +582,8 @@ static void test_run_errors(void **state)
 
 static void test_help(void **state)
 {
-	struct cmd_result r;
-
 	(void)state;
-	run_exitstat(ARGS("export", "--help"), &r);
-	assert_int_equal(r.status, 0);
-	assert_int_equal(strncmp(r.out, "usage: exitstat export ", 23), 0);
-	assert_non_null(strstr(r.out, "\nEXAMPLES:\n"));
-	assert_string_equal(r.err, "");
-	cmd_result_free(&r);
-	run_exitstat(ARGS("--help"), &r);
-	assert_non_null(strstr(r.out, "\n  export "));
-	cmd_result_free(&r);
+	expect_exitstat_help("export");
 }
 
 int main(void)

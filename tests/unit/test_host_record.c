@@ -20,8 +20,6 @@
 #include "host_fixture.h"
 #include "run_cmd.h"
 
-#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
 struct rec_env {
 	char *dir; /* --root */
 	char *stats; /* dir/stats */
@@ -289,63 +287,54 @@ static void test_start_errors(void **state)
 	env_free(env);
 }
 
-static void expect_usage(const char *const args[], const char *err)
-{
-	struct cmd_result r;
-
-	run_exitstat(args, &r);
-	assert_string_equal(r.err, err);
-	assert_int_equal(r.status, 2);
-	assert_string_equal(r.out, "");
-	cmd_result_free(&r);
-}
-
 static void test_usage_errors(void **state)
 {
 	(void)state;
-	expect_usage(ARGS("record"),
-		     "exitstat record: no output file (use -o FILE)\n");
-	expect_usage(ARGS("record", "1"),
-		     "exitstat record: no output file (use -o FILE)\n");
-	expect_usage(
-		ARGS("record", "-o", "f", "0"),
+	expect_exitstat_error(
+		ARGS("record"), 2,
+		"exitstat record: no output file (use -o FILE)\n");
+	expect_exitstat_error(
+		ARGS("record", "1"), 2,
+		"exitstat record: no output file (use -o FILE)\n");
+	expect_exitstat_error(
+		ARGS("record", "-o", "f", "0"), 2,
 		"exitstat record: bad interval '0' (expected seconds >= 0.001, e.g. 1 or 0.5)\n");
-	expect_usage(
-		ARGS("record", "-o", "f", "0.0009"),
+	expect_exitstat_error(
+		ARGS("record", "-o", "f", "0.0009"), 2,
 		"exitstat record: bad interval '0.0009' (expected seconds >= 0.001, e.g. 1 or 0.5)\n");
-	expect_usage(
-		ARGS("record", "-o", "f", "x"),
+	expect_exitstat_error(
+		ARGS("record", "-o", "f", "x"), 2,
 		"exitstat record: bad interval 'x' (expected seconds >= 0.001, e.g. 1 or 0.5)\n");
-	expect_usage(
-		ARGS("record", "-o", "f", "1.2.3"),
+	expect_exitstat_error(
+		ARGS("record", "-o", "f", "1.2.3"), 2,
 		"exitstat record: bad interval '1.2.3' (expected seconds >= 0.001, e.g. 1 or 0.5)\n");
-	expect_usage(
-		ARGS("record", "-o", "f", "0.0000000001"),
+	expect_exitstat_error(
+		ARGS("record", "-o", "f", "0.0000000001"), 2,
 		"exitstat record: bad interval '0.0000000001' (expected seconds >= 0.001, e.g. 1 or 0.5)\n");
-	expect_usage(
-		ARGS("record", "-o", "f", "99999999999"),
+	expect_exitstat_error(
+		ARGS("record", "-o", "f", "99999999999"), 2,
 		"exitstat record: bad interval '99999999999' (expected seconds >= 0.001, e.g. 1 or 0.5)\n");
-	expect_usage(
-		ARGS("record", "-o", "f", "1", "0"),
+	expect_exitstat_error(
+		ARGS("record", "-o", "f", "1", "0"), 2,
 		"exitstat record: bad duration '0' (expected seconds > 0, e.g. 60)\n");
-	expect_usage(
-		ARGS("record", "-o", "f", "1", "1m"),
+	expect_exitstat_error(
+		ARGS("record", "-o", "f", "1", "1m"), 2,
 		"exitstat record: bad duration '1m' (expected seconds > 0, e.g. 60)\n");
-	expect_usage(
-		ARGS("record", "-o", "f", "1", "2", "3"),
+	expect_exitstat_error(
+		ARGS("record", "-o", "f", "1", "2", "3"), 2,
 		"exitstat record: unexpected argument '3' (see 'exitstat record --help')\n");
-	expect_usage(ARGS("record", "-o", "f", "-p", "x"),
-		     "exitstat record: bad PID 'x'\n");
-	expect_usage(ARGS("record", "-o", "f", "--pid=0"),
-		     "exitstat record: bad PID '0'\n");
-	expect_usage(
-		ARGS("record", "-o"),
+	expect_exitstat_error(ARGS("record", "-o", "f", "-p", "x"), 2,
+			      "exitstat record: bad PID 'x'\n");
+	expect_exitstat_error(ARGS("record", "-o", "f", "--pid=0"), 2,
+			      "exitstat record: bad PID '0'\n");
+	expect_exitstat_error(
+		ARGS("record", "-o"), 2,
 		"exitstat record: option '-o' needs a value (see 'exitstat record --help')\n");
-	expect_usage(
-		ARGS("record", "--root"),
+	expect_exitstat_error(
+		ARGS("record", "--root"), 2,
 		"exitstat record: option '--root' needs a value (see 'exitstat record --help')\n");
-	expect_usage(
-		ARGS("record", "--count", "3"),
+	expect_exitstat_error(
+		ARGS("record", "--count", "3"), 2,
 		"exitstat record: unknown option '--count' (see 'exitstat record --help')\n");
 }
 

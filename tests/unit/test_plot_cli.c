@@ -16,8 +16,6 @@
 #include "host_fixture.h"
 #include "run_cmd.h"
 
-#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
 static size_t count(const char *s, const char *what)
 {
 	size_t n = 0;
@@ -266,73 +264,66 @@ static void test_sizes(void **state)
 	tmpdir_remove(dir);
 }
 
-static void expect_error(const char *const args[], int status, const char *err)
-{
-	struct cmd_result r;
-
-	run_exitstat(args, &r);
-	assert_string_equal(r.err, err);
-	assert_int_equal(r.status, status);
-	assert_string_equal(r.out, "");
-	cmd_result_free(&r);
-}
-
 #define HELP " (see 'exitstat plot --help')\n"
 
 static void test_usage_errors(void **state)
 {
 	(void)state;
-	expect_error(ARGS("plot"), 2, "exitstat plot: no FILE to plot" HELP);
-	expect_error(ARGS("plot", "-o", "x.svg"), 2,
-		     "exitstat plot: no FILE to plot" HELP);
-	expect_error(
+	expect_exitstat_error(ARGS("plot"), 2,
+			      "exitstat plot: no FILE to plot" HELP);
+	expect_exitstat_error(ARGS("plot", "-o", "x.svg"), 2,
+			      "exitstat plot: no FILE to plot" HELP);
+	expect_exitstat_error(
 		ARGS("plot", "f"), 2,
 		"exitstat plot: no output file: give -o OUT.svg ('-' for standard output)\n");
-	expect_error(ARGS("plot", "-o", "x", "a", "b"), 2,
-		     "exitstat plot: unexpected argument 'b'" HELP);
-	expect_error(ARGS("plot", "--us", "-o", "x", "f"), 2,
-		     "exitstat plot: --us goes with --latency\n");
-	expect_error(
+	expect_exitstat_error(ARGS("plot", "-o", "x", "a", "b"), 2,
+			      "exitstat plot: unexpected argument 'b'" HELP);
+	expect_exitstat_error(ARGS("plot", "--us", "-o", "x", "f"), 2,
+			      "exitstat plot: --us goes with --latency\n");
+	expect_exitstat_error(
 		ARGS("plot", "--top", "0", "-o", "x", "f"), 2,
 		"exitstat plot: --top wants a number from 1 to 7, not '0'\n");
-	expect_error(
+	expect_exitstat_error(
 		ARGS("plot", "-n", "8", "-o", "x", "f"), 2,
 		"exitstat plot: --top wants a number from 1 to 7, not '8'\n");
-	expect_error(
+	expect_exitstat_error(
 		ARGS("plot", "--top", "", "-o", "x", "f"), 2,
 		"exitstat plot: --top wants a number from 1 to 7, not ''\n");
-	expect_error(
+	expect_exitstat_error(
 		ARGS("plot", "--top", "+3", "-o", "x", "f"), 2,
 		"exitstat plot: --top wants a number from 1 to 7, not '+3'\n");
-	expect_error(
+	expect_exitstat_error(
 		ARGS("plot", "--width", "479", "f"), 2,
 		"exitstat plot: --width wants a number of pixels from 480 to 10000, not '479'\n");
-	expect_error(
+	expect_exitstat_error(
 		ARGS("plot", "--width", "12x", "f"), 2,
 		"exitstat plot: --width wants a number of pixels from 480 to 10000, not '12x'\n");
-	expect_error(
+	expect_exitstat_error(
 		ARGS("plot", "--height", "99999999999999999999", "f"), 2,
 		"exitstat plot: --height wants a number of pixels from 320 to 10000, not '99999999999999999999'\n");
-	expect_error(
+	expect_exitstat_error(
 		ARGS("plot", "--per-vm", "0", "f"), 2,
 		"exitstat plot: --per-vm wants a VM id (a number, as in 'exitstat report'), not '0'\n");
-	expect_error(
+	expect_exitstat_error(
 		ARGS("plot", "--per-vm", "-1", "f"), 2,
 		"exitstat plot: --per-vm wants a VM id (a number, as in 'exitstat report'), not '-1'\n");
-	expect_error(ARGS("plot", "--bogus"), 2,
-		     "exitstat plot: unknown option '--bogus'" HELP);
-	expect_error(ARGS("plot", "-x"), 2,
-		     "exitstat plot: unknown option '-x'" HELP);
-	expect_error(ARGS("plot", "f", "-o"), 2,
-		     "exitstat plot: option '-o' needs a value" HELP);
-	expect_error(ARGS("plot", "f", "--top"), 2,
-		     "exitstat plot: option '--top' needs a value" HELP);
-	expect_error(ARGS("plot", "--latency=1", "f"), 2,
-		     "exitstat plot: option '--latency' takes no value" HELP);
-	expect_error(ARGS("plot", "--us=yes", "f"), 2,
-		     "exitstat plot: option '--us' takes no value" HELP);
-	expect_error(ARGS("plot", "-lq", "f"), 2,
-		     "exitstat plot: unknown option '-q'" HELP);
+	expect_exitstat_error(ARGS("plot", "--bogus"), 2,
+			      "exitstat plot: unknown option '--bogus'" HELP);
+	expect_exitstat_error(ARGS("plot", "-x"), 2,
+			      "exitstat plot: unknown option '-x'" HELP);
+	expect_exitstat_error(ARGS("plot", "f", "-o"), 2,
+			      "exitstat plot: option '-o' needs a value" HELP);
+	expect_exitstat_error(
+		ARGS("plot", "f", "--top"), 2,
+		"exitstat plot: option '--top' needs a value" HELP);
+	expect_exitstat_error(
+		ARGS("plot", "--latency=1", "f"), 2,
+		"exitstat plot: option '--latency' takes no value" HELP);
+	expect_exitstat_error(
+		ARGS("plot", "--us=yes", "f"), 2,
+		"exitstat plot: option '--us' takes no value" HELP);
+	expect_exitstat_error(ARGS("plot", "-lq", "f"), 2,
+			      "exitstat plot: unknown option '-q'" HELP);
 }
 
 static void expect_run_error(const char *const args[], const char *fmt,
@@ -341,7 +332,7 @@ static void expect_run_error(const char *const args[], const char *fmt,
 	char err[1024];
 
 	snprintf(err, sizeof(err), fmt, path);
-	expect_error(args, 1, err);
+	expect_exitstat_error(args, 1, err);
 }
 
 static void test_run_errors(void **state)
@@ -353,8 +344,9 @@ static void test_run_errors(void **state)
 	char *small = fixture_path("small.rec");
 
 	(void)state;
-	expect_error(ARGS("plot", "-o", out, "/nonexistent/rec"), 1,
-		     "exitstat: /nonexistent/rec: No such file or directory\n");
+	expect_exitstat_error(
+		ARGS("plot", "-o", out, "/nonexistent/rec"), 1,
+		"exitstat: /nonexistent/rec: No such file or directory\n");
 	write_text(f, "hello\n");
 	expect_run_error(
 		ARGS("plot", "-o", out, f),
@@ -379,8 +371,8 @@ static void test_run_errors(void **state)
 		small);
 	expect_run_error(ARGS("plot", "-o", bad, small),
 			 "exitstat: %s: No such file or directory\n", bad);
-	expect_error(ARGS("plot", "-o", "/dev/full", small), 1,
-		     "exitstat: /dev/full: No space left on device\n");
+	expect_exitstat_error(ARGS("plot", "-o", "/dev/full", small), 1,
+			      "exitstat: /dev/full: No space left on device\n");
 	/* nothing was written for the failures above */
 	assert_null(fopen(out, "r"));
 	free(out);
@@ -433,18 +425,8 @@ static void test_odd_input(void **state)
 
 static void test_help(void **state)
 {
-	struct cmd_result r;
-
 	(void)state;
-	run_exitstat(ARGS("plot", "--help"), &r);
-	assert_int_equal(r.status, 0);
-	assert_string_equal(r.err, "");
-	assert_int_equal(strncmp(r.out, "usage: exitstat plot ", 21), 0);
-	assert_non_null(strstr(r.out, "\nEXAMPLES:\n  exitstat "));
-	cmd_result_free(&r);
-	run_exitstat(ARGS("--help"), &r);
-	assert_non_null(strstr(r.out, "\n  plot       on the host: "));
-	cmd_result_free(&r);
+	expect_exitstat_help("plot");
 }
 
 int main(void)

@@ -99,53 +99,40 @@ static void test_diff_golden(void **state)
 	       "small.rec", "svm-6.1-live.stats", "small-live.diff.md");
 }
 
-static void expect_error(const char *const args[], int status, const char *err)
-{
-	struct cmd_result r;
-
-	run_exitstat(args, &r);
-	assert_string_equal(r.err, err);
-	assert_int_equal(r.status, status);
-	assert_string_equal(r.out, "");
-	cmd_result_free(&r);
-}
-
-#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
 static void test_usage_errors(void **state)
 {
 	(void)state;
-	expect_error(
+	expect_exitstat_error(
 		ARGS("report", "--json", "--markdown", "x"), 2,
 		"exitstat report: --json and --markdown exclude each other\n");
-	expect_error(
+	expect_exitstat_error(
 		ARGS("report", "a", "b"), 2,
 		"exitstat report: unexpected argument 'b' (see 'exitstat report --help')\n");
-	expect_error(
+	expect_exitstat_error(
 		ARGS("report", "--root", "/x", "f"), 2,
 		"exitstat report: --root reads DIR/stats: give either FILE or --root\n");
-	expect_error(
+	expect_exitstat_error(
 		ARGS("report", "--bogus"), 2,
 		"exitstat report: unknown option '--bogus' (see 'exitstat report --help')\n");
-	expect_error(
+	expect_exitstat_error(
 		ARGS("report", "-x"), 2,
 		"exitstat report: unknown option '-x' (see 'exitstat report --help')\n");
-	expect_error(
+	expect_exitstat_error(
 		ARGS("report", "--root"), 2,
 		"exitstat report: option '--root' needs a value (see 'exitstat report --help')\n");
-	expect_error(
+	expect_exitstat_error(
 		ARGS("diff"), 2,
 		"exitstat diff: nothing to compare (see 'exitstat diff --help')\n");
-	expect_error(
+	expect_exitstat_error(
 		ARGS("diff", "a", "b", "c"), 2,
 		"exitstat diff: unexpected argument 'c' (see 'exitstat diff --help')\n");
-	expect_error(
+	expect_exitstat_error(
 		ARGS("diff", "-j", "-m", "a"), 2,
 		"exitstat diff: --json and --markdown exclude each other\n");
-	expect_error(
+	expect_exitstat_error(
 		ARGS("diff", "--root", "/x", "a", "b"), 2,
 		"exitstat diff: --root reads DIR/stats: give either B or --root\n");
-	expect_error(
+	expect_exitstat_error(
 		ARGS("diff", "--per-vm", "a"), 2,
 		"exitstat diff: unknown option '--per-vm' (see 'exitstat diff --help')\n");
 }
@@ -157,34 +144,35 @@ static void test_run_errors(void **state)
 	char *vmx = fixture_path("vmx.stats");
 
 	(void)state;
-	expect_error(ARGS("report", "/nonexistent/rec"), 1,
-		     "exitstat: /nonexistent/rec: No such file or directory\n");
+	expect_exitstat_error(
+		ARGS("report", "/nonexistent/rec"), 1,
+		"exitstat: /nonexistent/rec: No such file or directory\n");
 	snprintf(err, sizeof(err),
 		 "exitstat: %s/stats: not found (is exitstat.ko loaded?)\n",
 		 dir);
-	expect_error(ARGS("report", "--root", dir), 1, err);
-	expect_error(ARGS("diff", live, "--root", dir), 1, err);
+	expect_exitstat_error(ARGS("report", "--root", dir), 1, err);
+	expect_exitstat_error(ARGS("diff", live, "--root", dir), 1, err);
 	write_text(f, "hello\n");
 	snprintf(
 		err, sizeof(err),
 		"exitstat: %s: line 1: not an exitstat recording or stats file\n",
 		f);
-	expect_error(ARGS("report", f), 1, err);
-	expect_error(ARGS("diff", live, f), 1, err);
+	expect_exitstat_error(ARGS("report", f), 1, err);
+	expect_exitstat_error(ARGS("diff", live, f), 1, err);
 	write_text(f, "exitstat-recording 1 interval_ns=1 duration_ns=0\n");
 	snprintf(err, sizeof(err), "exitstat: %s: no sample\n", f);
-	expect_error(ARGS("report", f), 1, err);
+	expect_exitstat_error(ARGS("report", f), 1, err);
 	write_text(f, "exitstat-recording 1 interval_ns=1 duration_ns=0\n"
 		      "sample 1 mono_ns=1 real_ns=1\nexitstat-stats 1\nisa");
 	snprintf(
 		err, sizeof(err),
 		"exitstat: %s: no complete sample (a torn one at line 2 is ignored)\n",
 		f);
-	expect_error(ARGS("report", f), 1, err);
+	expect_exitstat_error(ARGS("report", f), 1, err);
 	snprintf(err, sizeof(err),
 		 "exitstat: %s is svm, %s is vmx: their exit reasons differ\n",
 		 live, vmx);
-	expect_error(ARGS("diff", live, vmx), 1, err);
+	expect_exitstat_error(ARGS("diff", live, vmx), 1, err);
 	free(f);
 	free(live);
 	free(vmx);
@@ -312,26 +300,10 @@ static void test_empty(void **state)
 
 static void test_help(void **state)
 {
-	static const char *const cmds[] = { "report", "diff", "record" };
-	struct cmd_result r;
-	char usage[64];
-	size_t i;
-
 	(void)state;
-	for (i = 0; i < 3; i++) {
-		run_exitstat(ARGS(cmds[i], "--help"), &r);
-		snprintf(usage, sizeof(usage), "usage: exitstat %s ", cmds[i]);
-		assert_int_equal(r.status, 0);
-		assert_int_equal(strncmp(r.out, usage, strlen(usage)), 0);
-		assert_non_null(strstr(r.out, "\nEXAMPLES:\n"));
-		assert_string_equal(r.err, "");
-		cmd_result_free(&r);
-	}
-	run_exitstat(ARGS("--help"), &r);
-	assert_non_null(strstr(r.out, "  record "));
-	assert_non_null(strstr(r.out, "  report "));
-	assert_non_null(strstr(r.out, "  diff "));
-	cmd_result_free(&r);
+	expect_exitstat_help("report");
+	expect_exitstat_help("diff");
+	expect_exitstat_help("record");
 }
 
 int main(void)

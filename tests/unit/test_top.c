@@ -20,7 +20,6 @@
 #include "host_fixture.h"
 #include "run_cmd.h"
 
-#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define SEC 1000000000ull
 
 #define HEAD                                                                 \
@@ -362,17 +361,6 @@ static void test_parse_keys(void **state)
 	assert_int_equal(top_parse_by("vms", &by), -EINVAL);
 }
 
-static void expect_run(const char *const args[], int status, const char *err)
-{
-	struct cmd_result r;
-
-	run_exitstat(args, &r);
-	assert_string_equal(r.err, err);
-	assert_int_equal(r.status, status);
-	assert_string_equal(r.out, "");
-	cmd_result_free(&r);
-}
-
 /* The command, not on a terminal: every refresh in full, exactly. */
 static void test_command(void **state)
 {
@@ -459,17 +447,17 @@ static void test_run_errors(void **state)
 	(void)state;
 	snprintf(err, sizeof(err),
 		 "exitstat: %s: not found (is exitstat.ko loaded?)\n", stats);
-	expect_run(ARGS("top", "--root", dir, "0.01", "1"), 1, err);
+	expect_exitstat_error(ARGS("top", "--root", dir, "0.01", "1"), 1, err);
 	write_text(stats, text);
 	snprintf(err, sizeof(err), "exitstat: no VM of process 151 in %s\n",
 		 stats);
-	expect_run(ARGS("top", "-p", "151", "--root", dir), 1, err);
+	expect_exitstat_error(ARGS("top", "-p", "151", "--root", dir), 1, err);
 	write_text(stats, "exitstat-stats 2\n");
 	snprintf(
 		err, sizeof(err),
 		"exitstat: %s: line 1: unsupported stats version '2' (this exitstat reads version 1)\n",
 		stats);
-	expect_run(ARGS("top", "--root", dir), 1, err);
+	expect_exitstat_error(ARGS("top", "--root", dir), 1, err);
 	free(text);
 	free(stats);
 	tmpdir_remove(dir);
@@ -478,64 +466,55 @@ static void test_run_errors(void **state)
 static void test_usage_errors(void **state)
 {
 	(void)state;
-	expect_run(
+	expect_exitstat_error(
 		ARGS("top", "-s", "size"), 2,
 		"exitstat top: bad sort key 'size' (expected rate, count, cycles or avg)\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("top", "--by", "host"), 2,
 		"exitstat top: bad --by 'host' (expected vm, vcpu or reason)\n");
-	expect_run(ARGS("top", "-p", "0"), 2, "exitstat top: bad PID '0'\n");
-	expect_run(ARGS("top", "--pid", "12x"), 2,
-		   "exitstat top: bad PID '12x'\n");
-	expect_run(
+	expect_exitstat_error(ARGS("top", "-p", "0"), 2,
+			      "exitstat top: bad PID '0'\n");
+	expect_exitstat_error(ARGS("top", "--pid", "12x"), 2,
+			      "exitstat top: bad PID '12x'\n");
+	expect_exitstat_error(
 		ARGS("top", "-n", "0"), 2,
 		"exitstat top: bad row count '0' (expected a whole number > 0)\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("top", "0"), 2,
 		"exitstat top: bad interval '0' (expected seconds >= 0.001, e.g. 1 or 0.5)\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("top", "-i", "0.0001"), 2,
 		"exitstat top: bad interval '0.0001' (expected seconds >= 0.001, e.g. 1 or 0.5)\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("top", "-i", "1", "2", "3"), 2,
 		"exitstat top: unexpected argument '3' (see 'exitstat top --help')\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("top", "-i", "1", "0.5"), 2,
 		"exitstat top: bad count '0.5' (expected a whole number > 0)\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("top", "1", "-1"), 2,
 		"exitstat top: unknown option '-1' (see 'exitstat top --help')\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("top", "1", "x"), 2,
 		"exitstat top: bad count 'x' (expected a whole number > 0)\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("top", "1", "2", "3"), 2,
 		"exitstat top: unexpected argument '3' (see 'exitstat top --help')\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("top", "--sort"), 2,
 		"exitstat top: option '--sort' needs a value (see 'exitstat top --help')\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("top", "-p"), 2,
 		"exitstat top: option '-p' needs a value (see 'exitstat top --help')\n");
-	expect_run(
+	expect_exitstat_error(
 		ARGS("top", "--bogus"), 2,
 		"exitstat top: unknown option '--bogus' (see 'exitstat top --help')\n");
 }
 
 static void test_help(void **state)
 {
-	struct cmd_result r;
-
 	(void)state;
-	run_exitstat(ARGS("top", "--help"), &r);
-	assert_int_equal(r.status, 0);
-	assert_int_equal(strncmp(r.out, "usage: exitstat top ", 20), 0);
-	assert_non_null(strstr(r.out, "\nEXAMPLES:\n"));
-	assert_string_equal(r.err, "");
-	cmd_result_free(&r);
-	run_exitstat(ARGS("--help"), &r);
-	assert_non_null(strstr(r.out, "\n  top "));
-	cmd_result_free(&r);
+	expect_exitstat_help("top");
 }
 
 int main(void)
