@@ -18,11 +18,10 @@
 #include "builtin.h"
 #include "host.h"
 #include "recording.h"
+#include "tick.h"
 #include "usage.h"
 
-#define NSEC_PER_SEC 1000000000ull
 #define MIN_INTERVAL_NS 1000000ull /* 1 ms */
-#define MAX_SECS 1000000000ull /* 31 years: ns fit in 64 bits */
 
 static const char record_help[] =
 	"usage: exitstat record -o FILE [-p PID] [--root DIR] [interval] [duration]\n"
@@ -77,38 +76,11 @@ struct recorder {
 	char why[512];
 };
 
-/* Seconds as "N" or "N.FFF" (up to 9 decimals) into ns; -EINVAL. */
-static int parse_secs(const char *s, uint64_t *ns)
-{
-	uint64_t secs = 0, frac = 0, scale = NSEC_PER_SEC;
-	const char *p = s;
-
-	if (*p < '0' || *p > '9')
-		return -EINVAL;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		secs = secs * 10 + (uint64_t)(*p - '0');
-		if (secs > MAX_SECS)
-			return -EINVAL;
-	}
-	if (*p == '.') {
-		for (p++; *p >= '0' && *p <= '9'; p++) {
-			if (scale == 1)
-				return -EINVAL;
-			scale /= 10;
-			frac += (uint64_t)(*p - '0') * scale;
-		}
-	}
-	if (*p)
-		return -EINVAL;
-	*ns = secs * NSEC_PER_SEC + frac;
-	return 0;
-}
-
 static int record_args(int argc, char **argv, struct record_opts *o)
 {
 	uint64_t pid;
 
-	if (optind < argc && (parse_secs(argv[optind], &o->interval_ns) ||
+	if (optind < argc && (secs_parse(argv[optind], &o->interval_ns) ||
 			      o->interval_ns < MIN_INTERVAL_NS)) {
 		usage_error(
 			"record",
@@ -119,7 +91,7 @@ static int record_args(int argc, char **argv, struct record_opts *o)
 	if (optind < argc)
 		optind++;
 	if (optind < argc &&
-	    (parse_secs(argv[optind], &o->duration_ns) || !o->duration_ns)) {
+	    (secs_parse(argv[optind], &o->duration_ns) || !o->duration_ns)) {
 		usage_error("record",
 			    "bad duration '%s' (expected seconds > 0, e.g. 60)",
 			    argv[optind]);
@@ -158,7 +130,7 @@ static int parse_record_opts(int argc, char **argv, struct record_opts *o)
 	};
 	int c;
 
-	o->interval_ns = NSEC_PER_SEC;
+	o->interval_ns = TICK_NSEC_PER_SEC;
 	while ((c = getopt_long(argc, argv, ":o:p:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -185,7 +157,7 @@ static uint64_t now_ns(clockid_t clk)
 	struct timespec ts;
 
 	clock_gettime(clk, &ts);
-	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * TICK_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
 /* Reads and checks one snapshot; on failure @rc->why says why. */
@@ -294,8 +266,8 @@ static int wait_until(struct recorder *rc, uint64_t deadline)
 	for (;;) {
 		now = now_ns(CLOCK_MONOTONIC);
 		left = now < deadline ? deadline - now : 0;
-		ts.tv_sec = (time_t)(left / NSEC_PER_SEC);
-		ts.tv_nsec = (long)(left % NSEC_PER_SEC);
+		ts.tv_sec = (time_t)(left / TICK_NSEC_PER_SEC);
+		ts.tv_nsec = (long)(left % TICK_NSEC_PER_SEC);
 		sig = sigtimedwait(&rc->sigs, NULL, &ts);
 		if (sig > 0)
 			return sig;
