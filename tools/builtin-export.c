@@ -90,32 +90,13 @@ static int export_args(int argc, char **argv, struct export_opts *o)
 			    argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (optind < argc && (secs_parse(argv[optind], &o->interval_ns) ||
-			      o->interval_ns < TICK_MIN_NS)) {
-		usage_error(
-			"export",
-			"bad interval '%s' (expected seconds >= 0.001, e.g. 1 or 0.5)",
-			argv[optind]);
+	if (optind < argc &&
+	    usage_interval("export", argv[optind++], &o->interval_ns))
 		return EXIT_USAGE;
-	}
-	if (optind < argc)
-		optind++;
-	if (optind < argc && count_parse(argv[optind], MAX_COUNT, &o->count)) {
-		usage_error("export",
-			    "bad count '%s' (expected a whole number > 0)",
-			    argv[optind]);
+	if (optind < argc &&
+	    usage_count("export", argv[optind++], MAX_COUNT, &o->count))
 		return EXIT_USAGE;
-	}
-	if (optind < argc)
-		optind++;
-	if (optind < argc) {
-		usage_error(
-			"export",
-			"unexpected argument '%s' (see 'exitstat export --help')",
-			argv[optind]);
-		return EXIT_USAGE;
-	}
-	return 0;
+	return usage_no_more("export", argc, argv);
 }
 
 static int check_modes(struct export_opts *o)

@@ -21,8 +21,6 @@
 #include "tick.h"
 #include "usage.h"
 
-#define MIN_INTERVAL_NS 1000000ull /* 1 ms */
-
 static const char record_help[] =
 	"usage: exitstat record -o FILE [-p PID] [--root DIR] [interval] [duration]\n"
 	"\n"
@@ -80,16 +78,9 @@ static int record_args(int argc, char **argv, struct record_opts *o)
 {
 	uint64_t pid;
 
-	if (optind < argc && (secs_parse(argv[optind], &o->interval_ns) ||
-			      o->interval_ns < MIN_INTERVAL_NS)) {
-		usage_error(
-			"record",
-			"bad interval '%s' (expected seconds >= 0.001, e.g. 1 or 0.5)",
-			argv[optind]);
+	if (optind < argc &&
+	    usage_interval("record", argv[optind++], &o->interval_ns))
 		return EXIT_USAGE;
-	}
-	if (optind < argc)
-		optind++;
 	if (optind < argc &&
 	    (secs_parse(argv[optind], &o->duration_ns) || !o->duration_ns)) {
 		usage_error("record",
@@ -99,13 +90,8 @@ static int record_args(int argc, char **argv, struct record_opts *o)
 	}
 	if (optind < argc)
 		optind++;
-	if (optind < argc) {
-		usage_error(
-			"record",
-			"unexpected argument '%s' (see 'exitstat record --help')",
-			argv[optind]);
+	if (usage_no_more("record", argc, argv))
 		return EXIT_USAGE;
-	}
 	if (o->pid_arg && (kv_number(o->pid_arg, INT32_MAX, &pid) || !pid)) {
 		usage_error("record", "bad PID '%s'", o->pid_arg);
 		return EXIT_USAGE;

@@ -72,20 +72,9 @@ struct top_cli {
 	uint64_t count; /* refreshes; 0: until stopped */
 };
 
-static int bad_interval(const char *s)
-{
-	usage_error(
-		"top",
-		"bad interval '%s' (expected seconds >= 0.001, e.g. 1 or 0.5)",
-		s);
-	return EXIT_USAGE;
-}
-
 static int top_interval(struct top_cli *c, const char *s)
 {
-	if (secs_parse(s, &c->o.interval_ns) || c->o.interval_ns < TICK_MIN_NS)
-		return bad_interval(s);
-	return 0;
+	return usage_interval("top", s, &c->o.interval_ns);
 }
 
 /* What follows the options: [interval] [count], or [count] after -i. */
@@ -95,22 +84,10 @@ static int top_args(int argc, char **argv, struct top_cli *c)
 		return EXIT_USAGE;
 	if (!c->iv_arg && optind < argc && top_interval(c, argv[optind++]))
 		return EXIT_USAGE;
-	if (optind < argc && count_parse(argv[optind], MAX_COUNT, &c->count)) {
-		usage_error("top",
-			    "bad count '%s' (expected a whole number > 0)",
-			    argv[optind]);
+	if (optind < argc &&
+	    usage_count("top", argv[optind++], MAX_COUNT, &c->count))
 		return EXIT_USAGE;
-	}
-	if (optind < argc)
-		optind++;
-	if (optind < argc) {
-		usage_error(
-			"top",
-			"unexpected argument '%s' (see 'exitstat top --help')",
-			argv[optind]);
-		return EXIT_USAGE;
-	}
-	return 0;
+	return usage_no_more("top", argc, argv);
 }
 
 static int top_option(struct top_cli *c, int opt, const char *arg)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tick.h"
 #include "usage.h"
 
 void usage_error(const char *cmd, const char *fmt, ...)
@@ -44,6 +45,34 @@ int usage_bad_option(const char *cmd, int ret, char **argv)
 			    "unknown option '%.*s' (see 'exitstat %s --help')",
 			    len, word, cmd);
 	}
+	return EXIT_USAGE;
+}
+
+int usage_interval(const char *cmd, const char *arg, uint64_t *ns)
+{
+	if (!secs_parse(arg, ns) && *ns >= TICK_MIN_NS)
+		return 0;
+	usage_error(
+		cmd,
+		"bad interval '%s' (expected seconds >= 0.001, e.g. 1 or 0.5)",
+		arg);
+	return EXIT_USAGE;
+}
+
+int usage_count(const char *cmd, const char *arg, uint64_t max, uint64_t *n)
+{
+	if (!count_parse(arg, max, n))
+		return 0;
+	usage_error(cmd, "bad count '%s' (expected a whole number > 0)", arg);
+	return EXIT_USAGE;
+}
+
+int usage_no_more(const char *cmd, int argc, char **argv)
+{
+	if (optind >= argc)
+		return 0;
+	usage_error(cmd, "unexpected argument '%s' (see 'exitstat %s --help')",
+		    argv[optind], cmd);
 	return EXIT_USAGE;
 }
 

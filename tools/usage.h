@@ -22,6 +22,17 @@ void usage_error(const char *cmd, const char *fmt, ...)
  */
 int usage_bad_option(const char *cmd, int ret, char **argv);
 
+/*
+ * The positional arguments of the periodic tools, each parsed from @arg
+ * with a one-line error for @cmd: an interval in seconds (at least 1 ms),
+ * a count from 1 to @max.  0, or EXIT_USAGE after the error.
+ */
+int usage_interval(const char *cmd, const char *arg, uint64_t *ns);
+int usage_count(const char *cmd, const char *arg, uint64_t max, uint64_t *n);
+
+/* EXIT_USAGE, after the error, if argv[optind] is an argument too many. */
+int usage_no_more(const char *cmd, int argc, char **argv);
+
 /* Parse "vmx" / "svm"; 0 on success, -EINVAL otherwise. */
 int parse_isa(const char *s, enum es_isa *isa);
 
