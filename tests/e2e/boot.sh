@@ -15,6 +15,7 @@
 set -euo pipefail
 
 PROG=${0##*/}
+HERE=$(cd "$(dirname "$0")" && pwd)
 KERNEL=
 INITRD=
 CPU=EPYC
@@ -180,47 +181,7 @@ if ! has EXITSTAT-E2E-DONE; then
 	fail_boot "$why"
 fi
 
-TAP=$(grep -aoE '(not )?ok( [0-9]+)? - .*' <<<"$CLEAN" || true)
-nok=$(grep -cE '^ok( [0-9]+)? - ' <<<"$TAP" || true)
-nnotok=$(grep -cE '^not ok( [0-9]+)? - ' <<<"$TAP" || true)
-[ -z "$TAP" ] || printf '%s\n' "$TAP"
-
-KLOG=$(sed -n '/EXITSTAT-E2E-KLOG-BEGIN/,/EXITSTAT-E2E-KLOG-END/p' <<<"$CLEAN" |
-	grep -av 'EXITSTAT-E2E-KLOG-' || true)
-nklog=0
-if [ -n "$KLOG" ]; then
-	nklog=$(wc -l <<<"$KLOG")
-	while IFS= read -r l; do
-		printf 'klog: %s\n' "$l"
-	done <<<"$KLOG"
-fi
-
-status=0
-problems=()
-if [ "$nnotok" -gt 0 ]; then
-	status=1
-	problems+=("$nnotok not ok")
-fi
-if [ "$nok" -eq 0 ] && [ "$nnotok" -eq 0 ] && [ "$ALLOW_EMPTY" = 0 ]; then
-	status=1
-	problems+=("no test results")
-fi
-if [ "$nklog" -gt 0 ] && [ "$ALLOW_KLOG" = 0 ]; then
-	status=1
-	problems+=("$nklog suspicious kernel log lines")
-fi
-if ! has EXITSTAT-E2E-KLOG-END; then
-	status=1
-	problems+=("kernel log section missing")
-fi
-
-if [ "$status" = 0 ]; then
-	printf '# %s: %d ok, 0 not ok, wall %ss\n' "$NAME" "$nok" "$WALL"
-	msg "passed in ${WALL}s"
-	[ "$KEEP_LOG" = 1 ] || rm -f "$LOG"
-else
-	printf '# %s: %d ok, %d not ok, wall %ss, FAILED (%s), log %s\n' \
-		"$NAME" "$nok" "$nnotok" "$WALL" "$(IFS=,; echo "${problems[*]}")" "$LOG"
-	msg "FAILED in ${WALL}s: ${problems[*]} (console log: $LOG)"
-fi
-exit "$status"
+# shellcheck source=verdict.sh
+. "$HERE/verdict.sh"
+e2e_results
+e2e_verdict
