@@ -82,10 +82,12 @@ boot_json() {
 }
 
 for mode in "${MODES[@]}"; do
-	n=$(ls "$RAW/$mode"/boot*.rec 2>/dev/null | wc -l)
-	[ "$n" -gt 0 ] || die "no recordings in $RAW/$mode"
-	for i in $(seq 1 "$n"); do
-		boot_json "$mode" "$i"
+	recs=("$RAW/$mode"/boot*.rec)
+	[ -e "${recs[0]}" ] ||
+		die "no recordings in $RAW/$mode (every inner boot stalled?)"
+	for rec in "${recs[@]}"; do
+		i=${rec##*/boot}
+		boot_json "$mode" "${i%.rec}"
 	done >"$DATA/$mode.jsonl"
 done
 

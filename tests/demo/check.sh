@@ -18,6 +18,12 @@ failed=0
 
 if ! "$TOP/demo/run.sh" --boots 1 --offline --out "$OUT" >"$OUT.log" 2>&1; then
 	sed 's/^/# /' "$OUT.log" | tail -n 20
+	if grep -q 'inner boots stalled in the emulator' "$OUT.log" &&
+		! grep -q '| not ok' "$OUT.log"; then
+		# Nothing to check: the emulator, not exitstat (docs/testing.md).
+		echo "ok - demo report against its recordings # SKIP every inner boot of a mode stalled in the emulator"
+		exit 0
+	fi
 	not_ok "demo/run.sh --boots 1 (log $OUT.log)"
 	exit 1
 fi

@@ -82,6 +82,39 @@ e2e_isa() {
 	fi
 }
 
+# e2e_l2_progress: exits of the newest VM other than host interrupts (SVM
+# INTR, 0x60), from exitstat's stats.  A second-level boot that stalls in
+# the emulator (it happens: firmware banner, then nothing but the host's
+# timer ticks) stops moving this figure.
+e2e_l2_progress() {
+	awk '$1 == "vm" { id = substr($2, 4); n = 0 }
+	$1 == "reason" && $2 == "vm=" id && $4 != "code=0x60" {
+		sub(/exits=/, "", $5); n += $5 }
+	END { print n + 0 }' /proc/exitstat/stats 2>/dev/null
+}
+
+# e2e_l2_watchdog FLAG: run in the background while a second-level QEMU
+# runs; if its VM makes no exit but host interrupts for 60 s, kill QEMU
+# and create FLAG.
+e2e_l2_watchdog() {
+	_last=-1
+	_still=0
+	while sleep 10; do
+		_now=$(e2e_l2_progress)
+		if [ "$_now" = "$_last" ]; then
+			_still=$((_still + 10))
+		else
+			_still=0
+			_last=$_now
+		fi
+		if [ $_still -ge 60 ]; then
+			: >"$1"
+			killall qemu-system-x86_64 2>/dev/null
+			return
+		fi
+	done
+}
+
 # e2e_exit: end a test script; its status is non-zero if anything failed.
 e2e_exit() {
 	if [ "$E2E_FAILED" -eq 0 ]; then

@@ -25,12 +25,14 @@ retired_reasons() {
 
 # One inner boot, recorded.  Under the emulator an inner boot now and then
 # stalls before its kernel starts (firmware banner, then only the host's
-# timer interrupts): such a boot is stopped after 150 s and, once, run
-# again; the test says so.
+# timer interrupts): the watchdog stops it after a minute without other
+# exits, and it is run again, up to four times; the test says so.
 boot_l2() {
-	rm -f $rec
+	rm -f $rec $samples/stall
 	cp $stats $samples/before
-	timeout 150 qemu-system-x86_64 -enable-kvm -cpu host -M pc -m 256 \
+	e2e_l2_watchdog $samples/stall &
+	watch=$!
+	timeout 600 qemu-system-x86_64 -enable-kvm -cpu host -M pc -m 256 \
 		-smp 1 -nographic -nodefaults -serial stdio -no-reboot \
 		-L /usr/share/qemu -kernel /l2/vmlinuz -initrd /l2/initrd.gz \
 		-append "console=ttyS0 panic=-1 loglevel=4" </dev/null \
@@ -40,16 +42,24 @@ boot_l2() {
 	record=$!
 	wait $qemu
 	rc=$?
+	kill $watch 2>/dev/null
 	cp $stats $samples/after
 	kill -INT $record
 	wait $record
 	record_rc=$?
 }
 
+try=1
 boot_l2
-if ! grep -q EXITSTAT-L2-BOOTED /tmp/l2.out; then
-	echo "# the L2 boot stalled before its userspace ($(wc -c </tmp/l2.out) bytes of console); once more"
+while [ -e $samples/stall ] && [ $try -lt 4 ]; do
+	echo "# the L2 boot stalled before its userspace ($(wc -c </tmp/l2.out) bytes of console); again"
+	try=$((try + 1))
 	boot_l2
+done
+if [ -e $samples/stall ]; then
+	# The emulator's doing, not a result: said, not counted.
+	e2e_skip "a Linux guest inside" "all 4 inner boots stalled in the emulator"
+	e2e_exit
 fi
 e2e_eq "exitstat record stopped cleanly on SIGINT" 0 $record_rc
 sed 's/^/# /' $samples/record.err
