@@ -97,10 +97,11 @@ style:
 
 # Benchmarks (bench/results.md): figures to bench/hotpath/latest.md and
 # bench/nested/latest{-icount,}.md; about 20 minutes.
-bench:
+bench: all
 	bench/hotpath/run.sh
 	bench/nested/run.sh --icount 0
 	bench/nested/run.sh
+	bench/tools/run.sh
 
 # exitstat.ko, for the kernel whose build tree is KDIR (default: running).
 module:
