@@ -95,8 +95,9 @@ demo:
 style:
 	scripts/style.sh
 
-# Benchmarks (bench/results.md): figures to bench/hotpath/latest.md and
-# bench/nested/latest{-icount,}.md; about 20 minutes.
+# Benchmarks (bench/results.md): figures to bench/hotpath/latest.md,
+# bench/nested/latest{-icount,}.md and bench/tools/latest.md; over an hour
+# (the top memory run alone refreshes for an hour).
 bench: all
 	bench/hotpath/run.sh
 	bench/nested/run.sh --icount 0
