@@ -96,8 +96,9 @@ style:
 	scripts/style.sh
 
 # Benchmarks (bench/results.md): figures to bench/hotpath/latest.md,
-# bench/nested/latest{-icount,}.md and bench/tools/latest.md; over an hour
-# (the top memory run alone refreshes for an hour).
+# bench/nested/latest{-icount,}.md and bench/tools/latest.md; about half
+# an hour (top's memory run makes an hour's worth of refreshes, as fast as
+# it can).
 bench: all
 	bench/hotpath/run.sh
 	bench/nested/run.sh --icount 0
