@@ -12,7 +12,9 @@
 #   qemu64 (NPT off), scope=vm      load checks and exitcheck
 #
 # With --vmx, Intel VMX instead: the kernels boot under Bochs (its CPU
-# emulation has VMX) with kvm_intel, and run guest/50-vmx-exitstat.sh:
+# emulation has VMX) with kvm_intel, and run guest/25-vmx-exitstat.sh and
+# the guest tests that need no second CPU and no L2 Linux (guest tool,
+# kernel-log summary, unload under load):
 #
 #   corei7_skylake_x, EPT on      both kernel series
 #   corei7_skylake_x, ept=0       6.12 only (a Bochs boot takes minutes)
@@ -93,6 +95,7 @@ amd_initramfs() {
 		--timeout 180 \
 		--add "$w/kmod/exitstat.ko:/lib/modules/exitstat.ko" \
 		--add "$WORK/vmm/exitcheck:/bin/exitcheck" \
+		--add "$WORK/vmm/vmguest:/bin/vmguest" \
 		--add "$TOP/build/static/exitstat:/bin/exitstat" \
 		--elf /usr/bin/qemu-system-x86_64:/bin/qemu-system-x86_64 \
 		--add /usr/share/seabios/bios-256k.bin:/usr/share/qemu/bios-256k.bin \
@@ -104,13 +107,17 @@ amd_initramfs() {
 		done) >/dev/null
 }
 
-# The Intel initramfs: kvm_intel, the module and exitcheck.
+# The Intel initramfs: kvm_intel, the module, exitcheck and vmguest.
 vmx_initramfs() {
 	"$HERE/mkinitramfs.sh" --moddir "$MODDIR" -o "$w/initrd.gz" \
 		--module kvm_intel --timeout 900 \
 		--add "$w/kmod/exitstat.ko:/lib/modules/exitstat.ko" \
 		--add "$WORK/vmm/exitcheck:/bin/exitcheck" \
-		--test "$HERE/guest/50-vmx-exitstat.sh" >/dev/null
+		--add "$WORK/vmm/vmguest:/bin/vmguest" \
+		$(for t in 25-vmx-exitstat 35-guest-tool 40-stress-logsum \
+			50-stress-unload; do
+			echo --test "$HERE/guest/$t.sh"
+		done) >/dev/null
 }
 
 mkdir -p "$WORK"
@@ -122,9 +129,9 @@ if [ "$VMX" = 0 ] && { ! make -s -C "$TOP" static >"$WORK/static.log" 2>&1 ||
 	exit 1
 fi
 if make -s -C "$TOP/tests/vmm" O="$WORK/vmm" >"$WORK/vmm.log" 2>&1; then
-	echo "ok - build exitcheck (static)"
+	echo "ok - build exitcheck and vmguest (static)"
 else
-	fail "build exitcheck: see $WORK/vmm.log"
+	fail "build exitcheck and vmguest: see $WORK/vmm.log"
 	exit 1
 fi
 
