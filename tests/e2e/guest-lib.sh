@@ -82,6 +82,22 @@ e2e_isa() {
 	fi
 }
 
+# e2e_l2_qemu LIMIT: boot the second-level Linux (/l2/vmlinuz with
+# /l2/initrd.gz) under QEMU/KVM for at most LIMIT seconds, its console on
+# stdout.  It execs QEMU, so run it in the background or in a pipeline;
+# in the background, $! is QEMU's pid.  QEMU is pinned to this machine's
+# last CPU: under the emulator, when the nested guest's vCPU thread moves
+# to another CPU, a timer interrupt is now and then delivered to it twice,
+# the second time inside the handler of the first with interrupts off, and
+# its kernel deadlocks on the runqueue lock (docs/testing.md).
+e2e_l2_qemu() {
+	exec taskset -c $(($(nproc) - 1)) timeout "$1" \
+		qemu-system-x86_64 -enable-kvm -cpu host -M pc -m 256 -smp 1 \
+		-nographic -nodefaults -serial stdio -no-reboot \
+		-L /usr/share/qemu -kernel /l2/vmlinuz -initrd /l2/initrd.gz \
+		-append "console=ttyS0 panic=-1 loglevel=4" </dev/null
+}
+
 # e2e_l2_progress: exits of the newest VM other than host interrupts (SVM
 # INTR, 0x60), from exitstat's stats.  A second-level boot that stalls in
 # the emulator (it happens: firmware banner, then nothing but the host's
