@@ -79,6 +79,7 @@ static inline bool es_vcpu_current(const struct es_vcpu *v)
 /* probes.c: kvm_exit and kvm_entry. */
 int es_probes_init(void);
 void es_probes_exit(void);
+void es_probes_forget(const struct es_vcpu *v);
 
 /* cpuid.c: the guest's leaves. */
 int es_cpuid_init(void);

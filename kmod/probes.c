@@ -13,6 +13,7 @@
  * has held since Linux 5.12; arch/x86/kvm/svm/svm.h is not exported, so
  * it is mirrored here and checked by the tests on every kernel we test.
  */
+#include <linux/percpu.h>
 #include <linux/tracepoint.h>
 #include <asm/msr.h>
 #include <asm/svm.h>
@@ -50,11 +51,82 @@ static u32 es_exit_code(struct kvm_vcpu *vcpu, u32 isa)
 	return READ_ONCE(svm->vmcb)->control.exit_code;
 }
 
-static unsigned int es_slot_of(u32 code)
+static unsigned int es_slot_slow(u32 code)
 {
 	unsigned int slot = es_reason_slot(es_table, code);
 
 	return slot == ES_NO_SLOT ? es_table->nr_slots : slot;
+}
+
+/*
+ * Exit code to slot without walking the table's ranges: a table for the
+ * codes below ES_FAST_CODES (all of VMX's, SVM's up to 0x407), filled by
+ * es_probes_init().
+ */
+#define ES_FAST_CODES 0x410
+static u16 es_fast_slot[ES_FAST_CODES];
+
+static unsigned int es_slot_of(u32 code)
+{
+	if (likely(code < ES_FAST_CODES))
+		return es_fast_slot[code];
+	return es_slot_slow(code);
+}
+
+/*
+ * The vCPU this CPU's probes found last.  A kvm_exit and the kvm_entry
+ * after it, and the next kvm_exit, nearly always come from the same vCPU
+ * on the same CPU, so the hash is only searched after a migration or when
+ * another vCPU ran here.  es_probes_forget() clears the entries of a vCPU
+ * whose VM is retired.
+ */
+struct es_last {
+	const struct kvm_vcpu *key;
+	struct es_vcpu *v;
+};
+
+static DEFINE_PER_CPU(struct es_last, es_last);
+
+/*
+ * Probes run between the tracepoint's preempt_disable_notrace() and
+ * preempt_enable_notrace(), which is an RCU read-side critical section
+ * (RCU flavours are one since 4.20): no rcu_read_lock() needed, and
+ * hlist_for_each_entry_rcu()'s lockdep check accepts it.
+ */
+static struct es_vcpu *es_vcpu_get(const struct kvm_vcpu *vcpu)
+{
+	struct es_vcpu *v;
+
+	if (likely(this_cpu_read(es_last.key) == vcpu)) {
+		v = this_cpu_read(es_last.v);
+		if (likely(v))
+			return v;
+	}
+	v = es_vcpu_find(vcpu);
+	if (v) {
+		this_cpu_write(es_last.key, vcpu);
+		this_cpu_write(es_last.v, v);
+	}
+	return v;
+}
+
+/*
+ * Called with es_lock held when @v's VM is retired.  No probe of that VM
+ * runs any more (its vCPUs are gone), and other probes only ever write
+ * their own vCPU, so once this returns no CPU holds @v.
+ */
+void es_probes_forget(const struct es_vcpu *v)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct es_last *l = per_cpu_ptr(&es_last, cpu);
+
+		if (READ_ONCE(l->v) == v) {
+			WRITE_ONCE(l->key, NULL);
+			WRITE_ONCE(l->v, NULL);
+		}
+	}
 }
 
 /* The vCPU's own thread zeroes its figures after a reset. */
@@ -79,15 +151,13 @@ static void es_probe_exit(void *data, struct kvm_vcpu *vcpu, u32 isa)
 		return;
 	slot = es_slot_of(es_exit_code(vcpu, isa));
 
-	rcu_read_lock();
-	v = es_vcpu_find(vcpu);
+	v = es_vcpu_get(vcpu);
 	if (unlikely(!v))
 		v = es_vcpu_attach(vcpu);
 	if (likely(v)) {
 		es_vcpu_sync_reset(v);
 		es_record_exit(&v->s, slot, now);
 	}
-	rcu_read_unlock();
 }
 
 /*
@@ -99,19 +169,19 @@ static void es_probe_entry(void *data, struct kvm_vcpu *vcpu,
 			   bool force_immediate_exit)
 {
 	u64 now = rdtsc();
-	struct es_vcpu *v;
+	struct es_vcpu *v = es_vcpu_get(vcpu);
 
-	rcu_read_lock();
-	v = es_vcpu_find(vcpu);
 	if (v && es_vcpu_current(v))
 		es_record_entry(&v->s, now);
-	rcu_read_unlock();
 }
 
 int es_probes_init(void)
 {
+	unsigned int code;
 	int ret;
 
+	for (code = 0; code < ES_FAST_CODES; code++)
+		es_fast_slot[code] = es_slot_slow(code);
 	ret = tracepoint_probe_register(&__tracepoint_kvm_entry,
 					es_probe_entry, NULL);
 	if (ret)

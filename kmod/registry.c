@@ -264,6 +264,7 @@ void es_vm_retire(const struct kvm *kvm)
 	list_del_rcu(&vm->node);
 	list_for_each_entry(v, &vm->vcpus, vm_node) {
 		hash_del_rcu(&v->hnode);
+		es_probes_forget(v);
 		if (!es_vcpu_current(v))
 			continue;
 		es_sum_add(&es_retired_total, v->s.exits, v->s.cycles);
