@@ -99,6 +99,47 @@ static void test_tsc_going_backwards(void **state)
 	free(s);
 }
 
+static void test_counts_past_32_bits(void **state)
+{
+	struct es_vcpu_stats *s = new_stats();
+
+	(void)state;
+	/* Counters are 64-bit: no wrap where a 32-bit view would. */
+	s->exits = 0xffffffffull;
+	s->reasons[1].exits = 0xffffffffull;
+	s->cycles = s->reasons[1].cycles = 0xfffffff0ull;
+	es_record_exit(s, 1, 100);
+	es_record_entry(s, 132);
+	assert_int_equal(s->exits, 0x100000000ull);
+	assert_int_equal(s->reasons[1].exits, 0x100000000ull);
+	assert_int_equal(s->cycles, 0x100000010ull);
+	assert_int_equal(s->reasons[1].cycles, 0x100000010ull);
+	free(s);
+}
+
+static void test_tsc_wrapping(void **state)
+{
+	struct es_vcpu_stats *s = new_stats();
+
+	(void)state;
+	/*
+	 * A TSC that wraps at 2^64 (centuries away at any clock rate) reads
+	 * as going backwards: the exit counts, its time as 0, never as
+	 * ~2^64 cycles.
+	 */
+	es_record_exit(s, 0, ~0ull - 10);
+	es_record_entry(s, 5);
+	assert_int_equal(s->exits, 1);
+	assert_int_equal(s->cycles, 0);
+	assert_int_equal(s->reasons[0].max, 0);
+	/* The largest time there is lands in the last bucket. */
+	es_record_exit(s, 0, 1);
+	es_record_entry(s, ~0ull);
+	assert_int_equal(s->cycles, ~0ull - 1);
+	assert_int_equal(s->reasons[0].hist[ES_HIST_BUCKETS - 1], 1);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -106,6 +147,8 @@ int main(void)
 		cmocka_unit_test(test_exit_then_entry),
 		cmocka_unit_test(test_entry_without_exit),
 		cmocka_unit_test(test_tsc_going_backwards),
+		cmocka_unit_test(test_counts_past_32_bits),
+		cmocka_unit_test(test_tsc_wrapping),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
