@@ -31,7 +31,8 @@ MHD_LIBS := -Wl,--push-state,--no-as-needed \
 	$(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd) \
 	-Wl,--pop-state
 
-.PHONY: all unit unit-bins test demo style clean deps module dkms-src dkms-install bench
+.PHONY: all unit unit-bins test demo style clean deps module dkms-src dkms-install bench \
+	fuzz
 .SECONDARY:
 all: $(O)/plain/exitstat
 
@@ -104,6 +105,12 @@ bench: all
 	bench/nested/run.sh --icount 0
 	bench/nested/run.sh
 	bench/tools/run.sh
+
+# libFuzzer on the CPUID contract and the tools' parsers, FUZZ_SECONDS
+# a target (make test runs them 10 s each); prints the figures table.
+FUZZ_SECONDS ?= 300
+fuzz:
+	tests/fuzz/run.sh --seconds $(FUZZ_SECONDS)
 
 # exitstat.ko, for the kernel whose build tree is KDIR (default: running).
 module:

@@ -4,7 +4,9 @@
 # Usage: scripts/install-deps.sh build|test|demo
 set -euo pipefail
 
-build=(make gcc clang pkg-config libcmocka-dev libmicrohttpd-dev)
+# clang only recommends libclang-rt-14-dev, which holds the ASan, UBSan
+# and libFuzzer runtimes (make unit, tests/fuzz).
+build=(make gcc clang libclang-rt-14-dev pkg-config libcmocka-dev libmicrohttpd-dev)
 # Kernels and nested KVM under QEMU (tests/e2e), module builds, style.
 # fetch-kernel.sh adds the compiler and tools the kernel headers ask for.
 e2e=(qemu-system-x86 busybox-static cpio xz-utils kmod ca-certificates jq)

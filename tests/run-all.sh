@@ -23,6 +23,9 @@ unit_suites "$O" $units
 tap_check "cli/reasons-json" sh -c \
 	"'$O/plain/exitstat' reasons --json | jq -e 'length == 2 and all(.[]; (.reasons | length) > 0)'"
 tap_check style scripts/style.sh
+# libFuzzer on the contract and the tools' parsers, briefly (longer runs:
+# tests/fuzz/run.sh --seconds N, figures in docs/reliability.md).
+tap_suite fuzz tests/fuzz/run.sh --smoke
 tap_suite plot/render tests/plot/render-check.sh "$O/plain/exitstat"
 tap_suite prometheus tests/prometheus/run.sh
 tap_check man mandoc -T lint -W warning docs/exitstat.1
