@@ -6,18 +6,21 @@
  * what their guests read from leaves 0x4ffffffc-0x4fffffff with what the
  * guests did and with the contract, es_cpuid_answer() of core/cpuid_abi.c,
  * and what the host shows in /proc/exitstat/stats with what a guest read.
- * Two modes for the e2e scripts make load: busy and churn.
+ * Three modes for the e2e scripts: busy and churn make load, hostile
+ * (hostile.c) fires every kind of query at the leaves from two VMs at
+ * once.  The helpers they share (the host, guests, the contract) are in
+ * check.c.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 #include <cpuid.h>
 
+#include "check.h"
 #include "cpuid_abi.h"
 #include "guest.h"
 #include "hostif.h"
@@ -25,29 +28,6 @@
 #include "vmm.h"
 
 #define NR_LOOPS 1000 /* exits per workload */
-#define SCRATCH_SIZE (128u << 10) /* per vCPU: query tables, answers */
-#define SCOPE_PARAM "/sys/module/exitstat/parameters/scope"
-#define NO_MODULE "exitstat leaves not present (no module?)"
-
-/* What the machine we run on is, and so what the contract promises. */
-struct host {
-	struct es_host es;
-	bool scope_known; /* es.scope read from SCOPE_PARAM */
-	char vendor[13];
-};
-
-/* One vCPU of a VM holding the guest blob, with its own scratch memory. */
-struct guest {
-	struct vmm_vm *vm;
-	struct vmm_vcpu *vcpu;
-	uint64_t blob;
-	uint64_t scratch;
-};
-
-struct query {
-	uint32_t leaf;
-	uint32_t subleaf;
-};
 
 /* The three workloads; the tables below are indexed by them. */
 enum { W_IO, W_CPUID, W_HLT, NR_W };
@@ -75,250 +55,10 @@ static uint64_t u64_of(uint32_t hi, uint32_t lo)
 	return (uint64_t)hi << 32 | lo;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* ---- the host ---------------------------------------------------------- */
-
-static enum es_isa host_isa(char vendor[13])
-{
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[256];
-
-	TEST_ASSERT(f, "/proc/cpuinfo: %s", strerror(errno));
-	vendor[0] = '\0';
-	while (!vendor[0] && fgets(line, sizeof(line), f))
-		sscanf(line, "vendor_id : %12s", vendor);
-	fclose(f);
-	if (!strcmp(vendor, "GenuineIntel"))
-		return ES_ISA_VMX;
-	if (!strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine"))
-		return ES_ISA_SVM;
-	test_fail(__FILE__, __LINE__,
-		  "unknown CPU vendor '%s' in /proc/cpuinfo", vendor);
-}
-
-static enum es_kernel host_kernel(void)
-{
-	unsigned int major, minor;
-	struct utsname u;
-
-	TEST_ASSERT(!uname(&u), "uname: %s", strerror(errno));
-	TEST_ASSERT(sscanf(u.release, "%u.%u", &major, &minor) == 2,
-		    "cannot parse kernel release '%s'", u.release);
-	return es_kernel_series(major, minor);
-}
-
-/* Returns false when the module parameter cannot be read. */
-static bool host_scope(enum es_scope *scope)
-{
-	FILE *f = fopen(SCOPE_PARAM, "r");
-	char buf[16] = "";
-	bool ok;
-
-	if (!f)
-		return false;
-	ok = fscanf(f, "%15s", buf) == 1;
-	fclose(f);
-	if (ok && !strcmp(buf, "vm"))
-		*scope = ES_SCOPE_VM;
-	else if (ok && !strcmp(buf, "global"))
-		*scope = ES_SCOPE_GLOBAL;
-	else
-		test_fail(__FILE__, __LINE__, "%s: unexpected value '%s'",
-			  SCOPE_PARAM, buf);
-	return true;
-}
-
-static void host_detect(struct host *h)
-{
-	memset(h, 0, sizeof(*h));
-	h->es.table = es_isa_table(host_isa(h->vendor));
-	h->es.kernel = host_kernel();
-	h->es.scope = ES_SCOPE_VM;
-	h->scope_known = host_scope(&h->es.scope);
-}
-
+/* The reason number of workload @w's exits on @h. */
 static uint32_t host_reason(const struct host *h, int w)
 {
 	return workload_reason[h->es.table->isa][w];
-}
-
-/* ---- guests ------------------------------------------------------------ */
-
-static void guest_add_vcpu(const struct guest *g, struct guest *g2)
-{
-	*g2 = *g;
-	TEST_ASSERT_RET(vmm_vcpu_add(g->vm, &g2->vcpu));
-	TEST_ASSERT_RET(vmm_alloc(g->vm, SCRATCH_SIZE, &g2->scratch));
-}
-
-static void guest_create(struct guest *g)
-{
-	struct guest first = { 0 };
-
-	TEST_ASSERT_RET(vmm_vm_create(&first.vm, VMM_MEM_DEFAULT));
-	TEST_ASSERT_RET(vmm_load(first.vm, guest_blob_start,
-				 guest_blob_end - guest_blob_start,
-				 &first.blob));
-	guest_add_vcpu(&first, g);
-}
-
-static void guest_call(const struct guest *g, const char *fn,
-		       struct vmm_regs *r)
-{
-	int ret = vmm_vcpu_call(g->vcpu, guest_addr(g->blob, fn), r);
-
-	TEST_ASSERT(!ret, "guest call failed: %s: %s", strerror(-ret),
-		    vmm_vcpu_exit_str(g->vcpu));
-}
-
-static void call_cpuid(const struct guest *g, uint32_t leaf, uint32_t subleaf,
-		       struct es_regs *out)
-{
-	struct vmm_regs r = { .eax = leaf, .ecx = subleaf };
-
-	guest_call(g, guest_cpuid, &r);
-	*out = (struct es_regs){ r.eax, r.ebx, r.ecx, r.edx };
-}
-
-/*
- * Writes the query table into scratch memory and returns where the answers
- * go: @copies x @nr of them.
- */
-static uint64_t guest_put_queries(const struct guest *g, const struct query *q,
-				  uint32_t nr, unsigned int copies)
-{
-	size_t table = sizeof(nr) + nr * sizeof(*q);
-	uint64_t out = g->scratch + ((table + 15) & ~(size_t)15);
-
-	TEST_ASSERT(out + copies * nr * sizeof(struct es_regs) <=
-			    g->scratch + SCRATCH_SIZE,
-		    "%u queries do not fit", nr);
-	TEST_ASSERT_RET(vmm_write(g->vm, g->scratch, &nr, sizeof(nr)));
-	TEST_ASSERT_RET(
-		vmm_write(g->vm, g->scratch + sizeof(nr), q, nr * sizeof(*q)));
-	return out;
-}
-
-/* One CPUID per query, all in one guest run. */
-static void call_query(const struct guest *g, const struct query *q,
-		       uint32_t nr, struct es_regs *out)
-{
-	uint64_t gpa = guest_put_queries(g, q, nr, 1);
-	struct vmm_regs r = { .esi = g->scratch, .edi = gpa };
-
-	guest_call(g, guest_query, &r);
-	TEST_ASSERT_RET(vmm_read(g->vm, gpa, out, nr * sizeof(*out)));
-}
-
-/*
- * The queries, @fn(@n), the queries again, in one guest run: between the
- * two answers to a query lie the workload and exactly @nr CPUID exits.
- */
-static void call_measure(const struct guest *g, const char *fn, uint32_t n,
-			 const struct query *q, uint32_t nr,
-			 struct es_regs *before, struct es_regs *after)
-{
-	uint64_t gpa = guest_put_queries(g, q, nr, 2);
-	struct vmm_regs r = {
-		.ebx = guest_addr(g->blob, fn),
-		.ecx = n,
-		.esi = g->scratch,
-		.edi = gpa,
-	};
-
-	guest_call(g, guest_measure, &r);
-	TEST_ASSERT_RET(vmm_read(g->vm, gpa, before, nr * sizeof(*before)));
-	TEST_ASSERT_RET(vmm_read(g->vm, gpa + nr * sizeof(*before), after,
-				 nr * sizeof(*after)));
-}
-
-static bool has_signature(const struct es_regs *r)
-{
-	return r->ebx == ES_SIGNATURE_EBX && r->ecx == ES_SIGNATURE_ECX;
-}
-
-/* TEST_REQUIRE for the tests that read the leaves. */
-static void guest_require_exitstat(const struct guest *g)
-{
-	struct es_regs r;
-
-	call_cpuid(g, ES_LEAF_TOTAL_EXITS, 0, &r);
-	TEST_REQUIRE(has_signature(&r), NO_MODULE);
-}
-
-/* ---- the contract ------------------------------------------------------ */
-
-static void fill_total(const void *ctx, struct es_figures *f)
-{
-	f->exits = f->cycles = *(const uint64_t *)ctx;
-}
-
-static void fill_reason(const void *ctx, unsigned int slot,
-			struct es_figures *f)
-{
-	(void)slot;
-	fill_total(ctx, f);
-}
-
-/*
- * The answer the contract gives for any figures: the bits that are the
- * same whether every figure is 0 or all ones are fixed (@mask), the others
- * carry figures.
- */
-struct expect {
-	struct es_regs val;
-	struct es_regs mask;
-};
-
-static void expect_answer(const struct es_host *host, uint32_t leaf,
-			  uint32_t subleaf, struct expect *e)
-{
-	static const uint64_t zero, ones = ~0ull;
-	const struct es_stats_source s0 = { fill_total, fill_reason, &zero };
-	const struct es_stats_source s1 = { fill_total, fill_reason, &ones };
-	struct es_regs a, b;
-
-	TEST_ASSERT(es_cpuid_answer(leaf, subleaf, host, &s0, &a) &&
-			    es_cpuid_answer(leaf, subleaf, host, &s1, &b),
-		    "es_cpuid_answer() does not know leaf 0x%x", leaf);
-	e->val = a;
-	e->mask = (struct es_regs){ ~(a.eax ^ b.eax), ~(a.ebx ^ b.ebx),
-				    ~(a.ecx ^ b.ecx), ~(a.edx ^ b.edx) };
-}
-
-static bool expect_match(const struct expect *e, const struct es_regs *r)
-{
-	return !((r->eax ^ e->val.eax) & e->mask.eax) &&
-	       !((r->ebx ^ e->val.ebx) & e->mask.ebx) &&
-	       !((r->ecx ^ e->val.ecx) & e->mask.ecx) &&
-	       !((r->edx ^ e->val.edx) & e->mask.edx);
-}
-
-/* "0x00000000" for a fixed register, "figure" for one that holds data. */
-static const char *expect_reg(uint32_t val, uint32_t mask, char *buf)
-{
-	if (!mask)
-		return "figure";
-	sprintf(buf, "0x%08x", val);
-	return buf;
-}
-
-static void expect_str(const struct expect *e, char *buf, size_t size)
-{
-	char a[12], b[12], c[12], d[12];
-
-	snprintf(buf, size, "%s %s %s %s",
-		 expect_reg(e->val.eax, e->mask.eax, a),
-		 expect_reg(e->val.ebx, e->mask.ebx, b),
-		 expect_reg(e->val.ecx, e->mask.ecx, c),
-		 expect_reg(e->val.edx, e->mask.edx, d));
 }
 
 /* ---- test: vmm --------------------------------------------------------- */
@@ -671,13 +411,6 @@ static enum reason_class classify(const struct es_host *host, uint32_t code)
 
 #define SWEEP_LAST 0x500u
 
-/* Codes past the sweep: powers of two, sign bits, the negative SVM codes. */
-static const uint32_t edge_codes[] = {
-	0x7ff,	    0x800,	0xfff,	    0x1000,	0xffff,
-	0x10000,    0x7fffffff, 0x80000000, 0x80000001, 0xfffffffb,
-	0xfffffffc, 0xfffffffd, 0xfffffffe, 0xffffffff,
-};
-
 #define MAX_CODES (SWEEP_LAST + 1 + ES_ARRAY_SIZE(edge_codes) + 64)
 
 static bool in_sweep(uint32_t code)
@@ -717,15 +450,6 @@ static unsigned int collect_codes(const struct es_host *host,
 			add_code(host, cls, code, codes, &nr);
 	}
 	return nr;
-}
-
-static void answer_str(const struct query *q, const struct es_regs *r,
-		       const char *exp, char *buf, size_t size)
-{
-	snprintf(
-		buf, size,
-		"leaf 0x%x code 0x%x: expected %s, got 0x%08x 0x%08x 0x%08x 0x%08x",
-		q->leaf, q->subleaf, exp, r->eax, r->ebx, r->ecx, r->edx);
 }
 
 /* Counts the answers that break the contract; notes the first few. */
@@ -1829,6 +1553,7 @@ static const struct test_case tests[] = {
 static const char usage[] =
 	"   or: exitcheck busy SECONDS\n"
 	"   or: exitcheck churn VMS [VCPUS]\n"
+	"   or: exitcheck hostile RANDOM VCPUS [SEED]\n"
 	"Checks exitstat's CPUID leaves with small VMs of its own. Run it\n"
 	"where exitstat.ko is loaded (with no other VM running for the exact\n"
 	"counts); prints TAP, exits non-zero if a test fails.\n"
@@ -1841,19 +1566,66 @@ static const char usage[] =
 	"  churn VMS [VCPUS]  VMS times: create a VM with VCPUS vCPUs (default\n"
 	"                     2, at most 8), 10 OUTs on each in threads,\n"
 	"                     destroy it; prints the rate; with the module,\n"
-	"                     checks no VM of this process is left in its list\n";
+	"                     checks no VM of this process is left in its list\n"
+	"  hostile RANDOM VCPUS [SEED]\n"
+	"                     VCPUS vCPUs (1..8) over two VMs, in threads, ask\n"
+	"                     each leaf for every ECX 0..0x1000, RANDOM random\n"
+	"                     ECX values (from SEED, noted when drawn) and the\n"
+	"                     edge codes, while another thread reads stats in\n"
+	"                     a loop: every answer must match the contract,\n"
+	"                     the leaves around ours stay untouched, and no\n"
+	"                     10 s may pass without a read of stats ending\n";
 
-static bool parse_count(const char *s, unsigned int max, unsigned int *v)
+/* A decimal number in @min..@max. */
+static bool parse_range(const char *s, unsigned int min, unsigned int max,
+			unsigned int *v)
 {
 	unsigned long n;
 	char *end;
 
 	errno = 0;
 	n = strtoul(s, &end, 10);
-	if (errno || *end || s[0] < '0' || s[0] > '9' || !n || n > max)
+	if (errno || *end || s[0] < '0' || s[0] > '9' || n < min || n > max)
 		return false;
 	*v = n;
 	return true;
+}
+
+static bool parse_count(const char *s, unsigned int max, unsigned int *v)
+{
+	return parse_range(s, 1, max, v);
+}
+
+/* A 64-bit number, decimal or 0x hex. */
+static bool parse_seed(const char *s, uint64_t *v)
+{
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	n = strtoull(s, &end, 0);
+	if (errno || *end || s[0] < '0' || s[0] > '9')
+		return false;
+	*v = n;
+	return true;
+}
+
+static int main_hostile(int argc, char **argv)
+{
+	static const struct test_case hostile = { "hostile", "", mode_hostile };
+
+	if (argc < 4 || argc > 5 ||
+	    !parse_range(argv[2], 0, HOSTILE_RANDOM_MAX, &hostile_random) ||
+	    !parse_count(argv[3], VMM_MAX_VCPUS, &hostile_vcpus) ||
+	    (argc == 5 && !parse_seed(argv[4], &hostile_seed))) {
+		fprintf(stderr,
+			"usage: %s hostile RANDOM VCPUS [SEED] (RANDOM 0..%u, VCPUS 1..%d)\n",
+			argv[0], HOSTILE_RANDOM_MAX, VMM_MAX_VCPUS);
+		return 2;
+	}
+	hostile_seeded = argc == 5;
+	/* Even at 1000 CPUID exits/s; the e2e scripts set their own limits. */
+	return test_run_one(&hostile, hostile_timeout());
 }
 
 static int main_mode(int argc, char **argv)
@@ -1869,6 +1641,8 @@ static int main_mode(int argc, char **argv)
 		}
 		return test_run_one(&busy, busy_secs + 60);
 	}
+	if (!strcmp(argv[1], "hostile"))
+		return main_hostile(argc, argv);
 	if (argc < 3 || argc > 4 ||
 	    !parse_count(argv[2], 1000000, &churn_vms) ||
 	    (argc == 4 && !parse_count(argv[3], VMM_MAX_VCPUS, &churn_vcpus))) {
@@ -1882,7 +1656,9 @@ static int main_mode(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && (!strcmp(argv[1], "busy") || !strcmp(argv[1], "churn")))
+	if (argc > 1 &&
+	    (!strcmp(argv[1], "busy") || !strcmp(argv[1], "churn") ||
+	     !strcmp(argv[1], "hostile")))
 		return main_mode(argc, argv);
 	return test_main(argc, argv, usage, tests, ES_ARRAY_SIZE(tests));
 }
