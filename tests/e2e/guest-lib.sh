@@ -82,6 +82,26 @@ e2e_isa() {
 	fi
 }
 
+# e2e_mem_used_kb: memory in use (MemTotal - MemAvailable), in kB, once
+# the caches are dropped.  exitstat's per-vCPU buffers are too big for the
+# slab caches, so Slab alone would not see them.
+e2e_mem_used_kb() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	awk '/^MemTotal:/ { t = $2 } /^MemAvailable:/ { a = $2 }
+	END { print t - a }' /proc/meminfo
+}
+
+# e2e_mem_check WHAT BEFORE_KB: the growth of memory in use since
+# BEFORE_KB, printed and checked against 2 MiB: enough for the noise of
+# the kernel's own caches, far below a leaked vCPU buffer per VM.
+e2e_mem_check() {
+	_after=$(e2e_mem_used_kb)
+	echo "# memory in use: ${2} kB before, ${_after} kB after $1"
+	e2e_check "memory back to its baseline after $1 ($2 -> $_after kB)" \
+		test $((_after - $2)) -le 2048
+}
+
 # e2e_l2_qemu LIMIT: boot the second-level Linux (/l2/vmlinuz with
 # /l2/initrd.gz) under QEMU/KVM for at most LIMIT seconds, its console on
 # stdout.  It execs QEMU, so run it in the background or in a pipeline;
