@@ -62,7 +62,7 @@ e2e_check "vmguest: exitstat guest (the table) in a VM" \
 sed 's/^/# /' /tmp/vg.txt
 for name in $io HLT CPUID; do
 	e2e_check "the table has a $name row" \
-		grep -qE "^ +[0-9]+  $name +[0-9]+ " /tmp/vg.txt
+		grep -qE "^ +(0x)?[0-9a-f]+  $name +[0-9]+ " /tmp/vg.txt
 done
 e2e_check "the table shows no UNKNOWN reason" sh -c "! grep -q UNKNOWN /tmp/vg.txt"
 e2e_exit
