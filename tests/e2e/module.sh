@@ -32,7 +32,7 @@ OFFLINE=()
 VERBOSE=()
 TIMEOUT=400
 VMX_TIMEOUT=1200
-VMX_HOSTILE="hostile.random=2000 hostile.vcpus=2"
+VMX_KNOBS="hostile.random=2000 hostile.vcpus=2 unload.cycles=2"
 APPEND=
 WORK=$TOP/build/e2e
 VMX=0
@@ -167,12 +167,12 @@ for series in "${SERIES_LIST[@]}"; do
 	fi
 	if [ "$VMX" = 1 ]; then
 		vmx_initramfs || { fail "$KVER: mkinitramfs"; continue; }
-		# Bochs runs a CPUID exit far slower: a smaller hostile sweep.
-		boot "$KVER vmx ept" corei7_skylake_x "$VMX_HOSTILE"
+		# Bochs is far slower: a smaller hostile sweep, fewer reloads.
+		boot "$KVER vmx ept" corei7_skylake_x "$VMX_KNOBS"
 		case $KVER in
 		6.1.*) ;;
 		*) boot "$KVER vmx ept=0" corei7_skylake_x \
-			"kvm_intel.ept=0 $VMX_HOSTILE" ;;
+			"kvm_intel.ept=0 $VMX_KNOBS" ;;
 		esac
 		continue
 	fi
