@@ -39,7 +39,6 @@ static const char *const hp_names[HP_NR_VARIANTS] = {
 	[HP_TP_EMPTY] = "tp-empty",
 	[HP_TP_TSC] = "tp-tsc",
 	[HP_EXITSTAT] = "exitstat",
-	[HP_PROPOSED] = "proposed",
 };
 
 static const char *const hp_docs[HP_NR_VARIANTS] = {
@@ -50,7 +49,6 @@ static const char *const hp_docs[HP_NR_VARIANTS] = {
 	[HP_TP_EMPTY] = "tracepoints on, empty probes (dispatch cost only)",
 	[HP_TP_TSC] = "tracepoints on, probes that only read the TSC",
 	[HP_EXITSTAT] = "exitstat.ko's probes, registry and core/record.h",
-	[HP_PROPOSED] = "proposed probes (bench/hotpath/proposed.c)",
 };
 
 /* SVM exit codes and their share (per mille) of the stream. */
@@ -98,7 +96,7 @@ struct hp_sample {
 
 static uint32_t hp_streams[HP_MAX_THREADS][HP_STREAM_LEN];
 static struct hp_vcpu *hp_vcpus[HP_MAX_THREADS];
-/* What the exitstat registry should hold: exitstat and proposed runs. */
+/* What the exitstat registry should hold: the exitstat runs. */
 static uint64_t hp_expect[HP_CODE_SPACE];
 static uint64_t hp_expect_course[HP_NR_VARIANTS];
 static unsigned int hp_ncpus;
@@ -308,7 +306,7 @@ static void *worker_fn(void *arg)
 /* A loop of @n exits, which starts at the beginning of the stream. */
 static void account(enum hp_variant v, unsigned int t, unsigned long n)
 {
-	if (v == HP_EXITSTAT || v == HP_PROPOSED)
+	if (v == HP_EXITSTAT)
 		expect_codes(hp_streams[t], n);
 	hp_expect_course[v] += n;
 }
@@ -361,7 +359,7 @@ static int run_once(enum hp_variant v, unsigned int nt, unsigned long warm,
 	return 0;
 }
 
-/* The registry must hold exactly the exits the exitstat/proposed runs made. */
+/* The registry must hold exactly the exits the exitstat runs made. */
 static int check_counts(void)
 {
 	uint64_t want = 0, got = hp_exitstat_exits();

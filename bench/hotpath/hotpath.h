@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Between the benchmark driver (hotpath.c, ordinary userspace C) and the
- * code compiled like the module (kvm.c with kmod/probes.c, kmod/registry.c,
- * core/ and proposed.c, built with the kernel's code generation flags and
+ * code compiled like the module (kvm.c with kmod/probes.c, kmod/registry.c
+ * and core/, built with the kernel's code generation flags and
  * the shim/ headers).  Plain C types only: both sides include it.
  */
 #ifndef BENCH_HOTPATH_H
@@ -18,7 +18,6 @@ enum hp_variant {
 	HP_TP_EMPTY,	/* tracepoints on, probes that do nothing */
 	HP_TP_TSC,	/* tracepoints on, probes that only time (2 rdtsc) */
 	HP_EXITSTAT,	/* kmod/probes.c + kmod/registry.c as compiled */
-	HP_PROPOSED,	/* proposed.c: the hot path suggested in results.md */
 	HP_NR_VARIANTS,
 };
 
@@ -50,10 +49,7 @@ void hp_loop(enum hp_variant v, struct hp_vcpu *vcpu, const uint32_t *codes,
 /* Runs the work items the registry queued (its pool refill), as a kworker would. */
 void shim_run_work(void);
 
-/*
- * What exitstat counted, over all vCPUs: all codes, or one code.  The
- * proposed probes record into the same es_vcpu figures.
- */
+/* What exitstat counted, over all vCPUs: all codes, or one code. */
 uint64_t hp_exitstat_exits(void);
 uint64_t hp_exitstat_code_exits(uint32_t code);
 uint64_t hp_exitstat_cycles(void);

@@ -23,7 +23,6 @@
 
 #include "exitstat.h"
 #include "hotpath.h"
-#include "proposed.h"
 
 /* arch/x86/kvm/svm/svm.h */
 struct vcpu_svm {
@@ -44,7 +43,6 @@ struct hp_vcpu {
 };
 
 __thread struct task_struct *shim_current;
-__thread unsigned int shim_cpu;
 /* x86 __preempt_count: KVM's run loop holds one; PREEMPT_NEED_RESCHED clear. */
 static __thread unsigned int shim_preempt_count;
 static __thread struct task_struct shim_task;
@@ -245,7 +243,6 @@ void hp_loop(enum hp_variant v, struct hp_vcpu *vcpu, const uint32_t *codes,
 	case HP_TP_EMPTY:
 	case HP_TP_TSC:
 	case HP_EXITSTAT:
-	case HP_PROPOSED:
 		hp_loop_tracepoints(svm, codes, mask, n);
 		break;
 	case HP_NR_VARIANTS:
@@ -291,7 +288,7 @@ void hp_thread_init(unsigned int cpu, int pid, int tgid)
 	shim_task.pid = pid;
 	shim_task.tgid = tgid;
 	shim_current = &shim_task;
-	shim_cpu = cpu;
+	shim_set_cpu(cpu);
 	shim_preempt_count = 0x80000001u;
 }
 
@@ -357,8 +354,6 @@ int hp_variant_start(enum hp_variant v)
 		return ret;
 	case HP_EXITSTAT:
 		return es_probes_init();
-	case HP_PROPOSED:
-		return pr_probes_init();
 	default:
 		return 0;
 	}
@@ -374,9 +369,6 @@ void hp_variant_stop(enum hp_variant v)
 		break;
 	case HP_EXITSTAT:
 		es_probes_exit();
-		break;
-	case HP_PROPOSED:
-		pr_probes_exit();
 		break;
 	default:
 		break;

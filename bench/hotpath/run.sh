@@ -26,8 +26,9 @@ Usage: $PROG [OPTIONS]
 
 Times the per-exit recording code of exitstat.ko (kmod/probes.c,
 kmod/registry.c, core/record.h, core/reasons.c, compiled as Kbuild compiles
-them) against no recording, course-solution counters and a proposed hot
-path, at 1 and 2 threads; counts instructions per exit with callgrind.
+them) against no recording, course-solution counters, per-CPU counters
+and tracepoints with empty or timing-only probes, at 1 and 2 threads;
+counts instructions per exit with callgrind.
 
 Options
   --smoke          a quick run (seconds): small counts, one run, callgrind
@@ -125,7 +126,7 @@ for v in $INSTR_VARIANTS; do
 	INSTR[$v]=$(awk -v a="$(cg_total "$WORK/cg.$v.$IN1")" -v b="$(cg_total "$WORK/cg.$v.$IN2")" \
 		-v d=$((IN2 - IN1)) 'BEGIN { printf "%.1f", (b - a) / d }')
 	case $v in
-	exitstat | proposed)
+	exitstat)
 		BREAKDOWN+=$'\n'"**$v**, instructions per exit by function (self, inlined code included):"$'\n\n'
 		BREAKDOWN+="| function | instructions/exit |"$'\n'"|---|---|"$'\n'
 		BREAKDOWN+=$(LC_ALL=C join -a2 -e0 -o 0,1.2,2.2 \

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The cold half of the kernel stand-ins (shim/kernel.h), in ordinary
- * userspace C: allocation, spinlocks, work items, RCU callbacks.  None of
- * it runs inside the timed loops.
+ * userspace C: per-CPU areas, allocation, spinlocks, work items, RCU
+ * callbacks.  None of it runs inside the timed loops.
  */
+#include <asm/prctl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "shim/kernel.h"
 
@@ -15,6 +18,57 @@
 
 static struct work_struct *shim_work[SHIM_MAX_WORK];
 static unsigned int shim_nr_work;
+
+/*
+ * Per-CPU areas (shim/kernel.h, "per-CPU data"): the DEFINE_PER_CPU
+ * variables of all objects sit in the section shim_percpu, whose bounds
+ * the linker provides.  Each CPU gets a page-aligned copy of it, made
+ * before main() (so before any probe or registry code runs); the section
+ * itself, like the kernel's, is only the template.
+ */
+extern char __start_shim_percpu[], __stop_shim_percpu[];
+unsigned long shim_per_cpu_offset[SHIM_NR_CPUS];
+/* Each CPU's own number: checks that %gs and per_cpu_ptr() agree. */
+static DEFINE_PER_CPU(unsigned int, shim_cpu_number);
+
+static __attribute__((constructor)) void shim_percpu_init(void)
+{
+	size_t size = __stop_shim_percpu - __start_shim_percpu;
+	size_t rounded = (size + 4095) & ~(size_t)4095;
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < SHIM_NR_CPUS; cpu++) {
+		char *area = aligned_alloc(4096, rounded ? rounded : 4096);
+
+		if (!area) {
+			fprintf(stderr, "hotpath: no memory for per-CPU areas\n");
+			abort();
+		}
+		memcpy(area, __start_shim_percpu, size);
+		shim_per_cpu_offset[cpu] =
+			(uintptr_t)area - (uintptr_t)__start_shim_percpu;
+	}
+	shim_set_cpu(0);
+}
+
+void shim_set_cpu(unsigned int cpu)
+{
+	if (cpu >= SHIM_NR_CPUS ||
+	    syscall(SYS_arch_prctl, ARCH_SET_GS, shim_per_cpu_offset[cpu])) {
+		fprintf(stderr, "hotpath: cannot make this thread CPU %u: %s\n",
+			cpu,
+			cpu >= SHIM_NR_CPUS ? "no such CPU" : strerror(errno));
+		abort();
+	}
+	this_cpu_write(shim_cpu_number, cpu + 1);
+	if (per_cpu(shim_cpu_number, cpu) != cpu + 1 ||
+	    shim_cpu_number /* the template */) {
+		fprintf(stderr,
+			"hotpath: %%gs does not reach CPU %u's per-CPU area\n",
+			cpu);
+		abort();
+	}
+}
 
 void *kzalloc(size_t size, gfp_t flags)
 {

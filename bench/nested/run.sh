@@ -49,7 +49,7 @@ Options
                      (default none,exitstat,perf and the --patch names)
   --patch NAME=FILE  also measure exitstat.ko built with FILE applied to
                      kmod/ (patch -p1, paths a/kmod/...), as mode NAME;
-                     repeatable (e.g. proposed=bench/hotpath/proposed-kmod.patch)
+                     repeatable (e.g. no-kretprobe=bench/nested/no-kretprobe.patch)
   --icount SHIFT     run QEMU with -icount shift=SHIFT,sleep=off: every
                      emulated instruction advances the guest's clock by
                      2^SHIFT ns, so exits/s count instructions, not host

@@ -12,10 +12,12 @@
  *   the hot path really runs, so they match the kernel's.
  * - Stand-ins, implemented in bench/hotpath/shim.c: rcu_read_lock() as
  *   CONFIG_PREEMPT_RCU builds it (out-of-line __rcu_read_lock() and
- *   __rcu_read_unlock() on current's nesting count), `current` and per-CPU
- *   data as thread-local variables (%fs instead of %gs), allocation,
- *   spinlocks, work items, tracepoint registration.  Only the RCU calls and
- *   `current` are on the hot path.
+ *   __rcu_read_unlock() on current's nesting count), `current` as a
+ *   thread-local variable (%fs instead of %gs), per-CPU data with one copy
+ *   per benchmark thread reached through %gs as in the kernel (see
+ *   "per-CPU data" below), allocation, spinlocks, work items, tracepoint
+ *   registration.  On the hot path: this_cpu_read()/this_cpu_write(), and
+ *   `current` and the RCU calls where the code uses them.
  *
  * Compiled with __KERNEL__ defined, so core/types.h takes this path too.
  */
@@ -302,13 +304,58 @@ SHIM_LIBC void rcu_barrier(void);
 #define lockdep_is_held(l) 1
 #define lockdep_assert_held(l) ((void)(l))
 
-/* ---- per-CPU data: one slot per benchmark thread ----------------------------- */
-#define SHIM_NR_CPUS 64
-extern __thread unsigned int shim_cpu;
-#define DEFINE_PER_CPU(type, name) __typeof__(type) name[SHIM_NR_CPUS]
-#define per_cpu(var, cpu) ((var)[cpu])
-#define this_cpu_inc(var) ((var)[shim_cpu]++)
-#define for_each_possible_cpu(cpu) for ((cpu) = 0; (cpu) < SHIM_NR_CPUS; (cpu)++)
+/* ---- per-CPU data: one slot ("CPU") per benchmark thread --------------------
+ *
+ * As x86-64 Linux does it, with %gs: DEFINE_PER_CPU puts the variable in a
+ * section (shim_percpu) that serves as the template; shim.c gives each of
+ * SHIM_NR_CPUS CPUs its own page-aligned copy of that section at start-up,
+ * shim_per_cpu_offset[cpu] = copy - template (the kernel's
+ * __per_cpu_offset[]), and hp_thread_init() makes a benchmark thread CPU
+ * @cpu by setting its %gs base to that offset (arch_prctl(ARCH_SET_GS);
+ * glibc leaves %gs alone on x86-64, and threads inherit the main thread's
+ * CPU 0 until they set their own).  So this_cpu_read()/this_cpu_write() of
+ * a per-CPU variable, or of a member of one, compile to the same single
+ * %gs-relative mov (`mov %gs:es_last(%rip),%rax`) as in the module, and
+ * this_cpu_inc() to one %gs-relative add; per_cpu_ptr() and
+ * for_each_possible_cpu() walk the copies.  Chosen over the alternatives
+ * because those cost more on the hot path than the kernel: a __thread
+ * pointer to the thread's slot, or a __thread offset, is a %fs-relative
+ * load plus the access (2 instructions per read), and a __thread variable
+ * itself (one %fs-relative mov) cannot be reached from other threads by
+ * per_cpu_ptr() (es_probes_forget(), es_global_sum()), nor outlive the
+ * benchmark threads, which come and go every run.  valgrind handles %gs.
+ *
+ * Accesses through these macros use the address space __seg_gs (as the
+ * kernel's percpu.h does with CONFIG_USE_X86_SEG_SUPPORT); volatile, as
+ * 6.1's this_cpu_*() are asm volatile: one access each, never merged.
+ */
+#define SHIM_NR_CPUS 8
+extern unsigned long shim_per_cpu_offset[SHIM_NR_CPUS];
+/* Makes the calling thread CPU @cpu (< SHIM_NR_CPUS); aborts if it cannot. */
+SHIM_LIBC void shim_set_cpu(unsigned int cpu);
+
+#define DEFINE_PER_CPU(type, name) \
+	__attribute__((__section__("shim_percpu"))) __typeof__(type) name
+#define SHIM_THIS_CPU(pcp) \
+	(*(volatile __typeof__(pcp) __seg_gs *)(uintptr_t)&(pcp))
+#define this_cpu_read(pcp) (SHIM_THIS_CPU(pcp))
+#define this_cpu_write(pcp, val)                \
+	do {                                    \
+		SHIM_THIS_CPU(pcp) = (val);     \
+	} while (0)
+/* asm/percpu.h: one add to a %gs operand ("add%z0": of its size). */
+#define this_cpu_add(pcp, val)                                          \
+	do {                                                            \
+		__asm__ __volatile__("add%z0 %1, %%gs:%0"               \
+				     : "+m"(pcp)                        \
+				     : "er"((__typeof__(pcp))(val)));   \
+	} while (0)
+#define this_cpu_inc(pcp) this_cpu_add(pcp, 1)
+#define per_cpu_ptr(ptr, cpu) \
+	((__typeof__(ptr))((uintptr_t)(ptr) + shim_per_cpu_offset[cpu]))
+#define per_cpu(var, cpu) (*per_cpu_ptr(&(var), cpu))
+#define for_each_possible_cpu(cpu) \
+	for ((cpu) = 0; (cpu) < SHIM_NR_CPUS; (cpu)++)
 
 /* ---- allocation, locks, work items ------------------------------------------ */
 #define GFP_KERNEL 0x1u
@@ -357,12 +404,13 @@ SHIM_LIBC bool shim_cpu_has(int feature);
 #define LINUX_VERSION_MAJOR 6
 #define LINUX_VERSION_PATCHLEVEL 1
 
+/* asm/msr.h with x86-64's DECLARE_ARGS/EAX_EDX_VAL: 64-bit halves. */
 static __always_inline unsigned long long rdtsc(void)
 {
-	unsigned int low, high;
+	unsigned long low, high;
 
 	__asm__ __volatile__("rdtsc" : "=a"(low), "=d"(high));
-	return low | (unsigned long long)high << 32;
+	return low | high << 32;
 }
 
 /* ---- KVM (arch/x86/include/asm/svm.h, vmx.h; linux/kvm_host.h) ------------ */
