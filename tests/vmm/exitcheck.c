@@ -551,13 +551,14 @@ static void test_enabled(void)
 struct noisy {
 	struct guest g;
 	uint64_t flag; /* guest address of the stop flag */
+	uint32_t spin; /* empty loop turns after each OUT */
 	uint32_t outs; /* OUTs the guest counted */
 };
 
 static void *noisy_run(void *arg)
 {
 	struct noisy *n = arg;
-	struct vmm_regs r = { .ebx = n->flag };
+	struct vmm_regs r = { .ebx = n->flag, .edx = n->spin };
 
 	guest_call(&n->g, guest_out_until_stop, &r);
 	n->outs = r.ecx;
@@ -1233,7 +1234,7 @@ static void test_hostif(void)
 
 #define BUSY_STALL_SECS 10 /* seconds without an exit that fail busy */
 
-static unsigned int busy_secs;
+static unsigned int busy_secs, busy_spin;
 
 struct busy {
 	struct noisy n;
@@ -1262,6 +1263,7 @@ static void mode_busy(void)
 	pthread_t thread;
 	uint32_t *flag;
 
+	b.n.spin = busy_spin;
 	guest_create(&b.n.g);
 	TEST_ASSERT_RET(vmm_alloc(b.n.g.vm, sizeof(uint32_t), &b.n.flag));
 	flag = vmm_mem(b.n.g.vm, b.n.flag, sizeof(*flag));
@@ -1551,7 +1553,7 @@ static const struct test_case tests[] = {
 };
 
 static const char usage[] =
-	"   or: exitcheck busy SECONDS\n"
+	"   or: exitcheck busy SECONDS [SPIN]\n"
 	"   or: exitcheck churn VMS [VCPUS]\n"
 	"   or: exitcheck hostile RANDOM VCPUS [SEED]\n"
 	"Checks exitstat's CPUID leaves with small VMs of its own. Run it\n"
@@ -1560,9 +1562,13 @@ static const char usage[] =
 	"\n"
 	"Modes, for the e2e scripts (\"# \" lines, then one \"ok - \" or\n"
 	"\"not ok - \" line; exit status 0 or 1, 2 for a usage error):\n"
-	"  busy SECONDS       one vCPU doing port I/O exits for SECONDS s,\n"
-	"                     \"# busy: N exits so far\" every second; needs no\n"
-	"                     module, so it runs on across rmmod/insmod\n"
+	"  busy SECONDS [SPIN]\n"
+	"                     one vCPU doing port I/O exits for SECONDS s,\n"
+	"                     SPIN turns of an empty loop after each (default\n"
+	"                     0: where the clock counts instructions, as Bochs'\n"
+	"                     does, exits make time crawl), \"# busy: N exits\n"
+	"                     so far\" every second; needs no module, so it\n"
+	"                     runs on across rmmod/insmod\n"
 	"  churn VMS [VCPUS]  VMS times: create a VM with VCPUS vCPUs (default\n"
 	"                     2, at most 8), 10 OUTs on each in threads,\n"
 	"                     destroy it; prints the rate; with the module,\n"
@@ -1634,8 +1640,12 @@ static int main_mode(int argc, char **argv)
 	static const struct test_case churn = { "churn", "", mode_churn };
 
 	if (!strcmp(argv[1], "busy")) {
-		if (argc != 3 || !parse_count(argv[2], 86400, &busy_secs)) {
-			fprintf(stderr, "usage: %s busy SECONDS (1..86400)\n",
+		if (argc < 3 || argc > 4 ||
+		    !parse_count(argv[2], 86400, &busy_secs) ||
+		    (argc == 4 &&
+		     !parse_range(argv[3], 0, 100000000, &busy_spin))) {
+			fprintf(stderr,
+				"usage: %s busy SECONDS [SPIN] (SECONDS 1..86400, SPIN 0..100000000)\n",
 				argv[0]);
 			return 2;
 		}

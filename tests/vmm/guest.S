@@ -60,15 +60,22 @@ GUEST_FUNC(guest_cpuid)
 	ret
 
 /*
- * %ebx = address of a 32-bit stop flag: OUT to VMM_PORT_NOP until the flag
- * is non-zero.  Returns %ecx = number of OUTs.
+ * %ebx = address of a 32-bit stop flag, %edx = N: OUT to VMM_PORT_NOP,
+ * then N iterations of an empty loop, until the flag is non-zero.
+ * Returns %ecx = number of OUTs.
  */
 GUEST_FUNC(guest_out_until_stop)
-	xor	%ecx, %ecx
+	push	%esi
+	xor	%esi, %esi
 1:	outb	%al, $VMM_PORT_NOP
-	inc	%ecx
-	cmpl	$0, (%ebx)
+	inc	%esi
+	mov	%edx, %ecx
+	jecxz	3f
+2:	loop	2b
+3:	cmpl	$0, (%ebx)
 	je	1b
+	mov	%esi, %ecx
+	pop	%esi
 	ret
 
 /*
