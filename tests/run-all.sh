@@ -29,9 +29,15 @@ tap_suite fuzz tests/fuzz/run.sh --smoke
 tap_suite plot/render tests/plot/render-check.sh "$O/plain/exitstat"
 tap_suite prometheus tests/prometheus/run.sh
 tap_check man mandoc -T lint -W warning docs/exitstat.1
+# The kernels first, once.  Then the Bochs boots (Intel VMX) run in the
+# background while the QEMU ones and the demo run one after the other:
+# each emulator keeps one core busy.
+tap_check e2e/kernels sh -c "scripts/fetch-kernel.sh 6.1 >/dev/null &&
+	scripts/fetch-kernel.sh 6.12 >/dev/null"
+tap_start e2e/vmx tests/e2e/module.sh --vmx --workdir "$O/e2e-vmx"
 tap_suite e2e/module tests/e2e/module.sh
-tap_suite e2e/vmx tests/e2e/module.sh --vmx
 tap_suite demo tests/demo/check.sh
+tap_finish e2e/vmx
 # Smoke runs of the benchmarks, so they do not rot (figures: make bench).
 tap_check bench/hotpath bench/hotpath/run.sh --smoke
 tap_check bench/nested bench/nested/run.sh --smoke --offline

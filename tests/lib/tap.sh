@@ -13,11 +13,34 @@ TAP_FAILURES=()
 
 # tap_suite NAME COMMAND [ARGS...]
 tap_suite() {
-	local name=$1 out status line pass=0 fail=0 skip=0
+	local name=$1 out
 	shift
 	out=$(mktemp)
 	"$@" >"$out" 2>&1
-	status=$?
+	_tap_tally "$name" "$out" $?
+}
+
+# tap_start NAME COMMAND [ARGS...]: a suite run in the background, so that
+# it shares the machine's cores with the ones that follow; tap_finish NAME
+# waits for it and counts it as tap_suite would have.
+declare -A TAP_BG_OUT TAP_BG_PID
+tap_start() {
+	local name=$1
+	shift
+	TAP_BG_OUT[$name]=$(mktemp)
+	"$@" >"${TAP_BG_OUT[$name]}" 2>&1 &
+	TAP_BG_PID[$name]=$!
+}
+
+tap_finish() {
+	wait "${TAP_BG_PID[$1]}"
+	_tap_tally "$1" "${TAP_BG_OUT[$1]}" $?
+}
+
+# _tap_tally NAME OUTPUT STATUS: echoes and counts a suite's TAP output
+# (a file, removed), then its exit status.
+_tap_tally() {
+	local name=$1 out=$2 status=$3 line pass=0 fail=0 skip=0
 	while IFS= read -r line; do
 		printf '%s: %s\n' "$name" "$line"
 		case $line in
