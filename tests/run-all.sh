@@ -32,8 +32,9 @@ tap_check man mandoc -T lint -W warning docs/exitstat.1
 # The kernels first, once.  Then the Bochs boots (Intel VMX) run in the
 # background while the QEMU ones and the demo run one after the other:
 # each emulator keeps one core busy.
-tap_check e2e/kernels sh -c "scripts/fetch-kernel.sh 6.1 >/dev/null &&
-	scripts/fetch-kernel.sh 6.12 >/dev/null"
+for series in 6.1 6.12; do
+	tap_check "e2e/kernel-$series" scripts/fetch-kernel.sh "$series"
+done
 tap_start e2e/vmx tests/e2e/module.sh --vmx --workdir "$O/e2e-vmx"
 tap_suite e2e/module tests/e2e/module.sh
 tap_suite demo tests/demo/check.sh

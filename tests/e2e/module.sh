@@ -36,7 +36,7 @@ VMX_TIMEOUT=1200
 # Bochs' guest clock counts instructions and an exit costs it far more
 # wall time than QEMU (a reload with a busy VM takes it minutes): on the
 # one Bochs boot that runs every VMX test, VMs that stay busy exit once
-# per 500000 loop turns, one reload after the warm-up, and a smaller
+# per 500000 loop turns, one reload (so no memory check), and a smaller
 # hostile sweep.  The other two run 25-vmx-exitstat.sh only.
 VMX_KNOBS="unload.cycles=1 busy.spin=500000 hostile.vcpus=2 hostile.random=1000"
 APPEND=

@@ -5,8 +5,8 @@
 # module comes back and finds it again, and memory in use is where it was.
 #
 # Kernel command line knobs: unload.cycles=N  reloads (default 5; make
-# reliability runs 50) after one that warms up; the VM runs 4 s per
-# reload.  busy.spin=N  see
+# reliability runs 50), after one that warms up when there are more than
+# one; the VM runs 4 s per reload.  busy.spin=N  see
 # 40-stress-logsum.sh.
 
 # shellcheck source=../guest-lib.sh
@@ -26,17 +26,24 @@ reload() {
 	echo "# memory in use after reload $1: $(e2e_mem_used_kb) kB"
 }
 # The first reload after the other tests grew memory in use by 2.5 MB in
-# one run and later ones by nothing: the baseline is taken after it.
-reload 0
-mem=$(e2e_mem_used_kb)
+# one run and later ones by nothing: the baseline is taken after it, when
+# there is more than one.
 i=1
+if [ "$cycles" -gt 1 ]; then
+	reload 0
+	mem=$(e2e_mem_used_kb)
+fi
 while [ $i -le "$cycles" ]; do
 	reload $i
 	i=$((i + 1))
 done
 e2e_check "the running VM is found again" \
 	grep -q "^vm .* pid=$busy " /proc/exitstat/stats
-e2e_mem_check "$cycles reloads" "$mem"
+if [ "$cycles" -gt 1 ]; then
+	e2e_mem_check "$cycles reloads" "$mem"
+else
+	e2e_skip "memory back to its baseline" "one reload only, and the first grows it once"
+fi
 wait $busy
 rc=$?
 e2e_eq "the VM ran through the reloads" 0 "$rc"
