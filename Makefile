@@ -113,7 +113,7 @@ fuzz:
 	tests/fuzz/run.sh --seconds $(FUZZ_SECONDS)
 
 # The module's guest tests at full size on 6.1 (docs/reliability.md):
-# 2000 VMs churned, 50 reloads under load; about 20 minutes.
+# 2000 VMs churned, 50 reloads under load; about 8 minutes.
 reliability: deps
 	tests/e2e/module.sh --series 6.1 --timeout 3600 \
 		--append "churn.vms=2000 unload.cycles=50 e2e.timeout=1800"
