@@ -131,7 +131,7 @@ e2e_l2_progress() {
 
 # e2e_l2_watchdog FLAG: run in the background while a second-level QEMU
 # runs; if its VM makes no exit but host interrupts for 60 s, kill QEMU
-# and create FLAG.
+# and write why to FLAG.
 e2e_l2_watchdog() {
 	_last=-1
 	_still=0
@@ -144,7 +144,7 @@ e2e_l2_watchdog() {
 			_last=$_now
 		fi
 		if [ $_still -ge 60 ]; then
-			: >"$1"
+			echo "a minute without exits but host interrupts" >"$1"
 			killall qemu-system-x86_64 2>/dev/null
 			return
 		fi

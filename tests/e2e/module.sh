@@ -31,7 +31,7 @@ TOP=$(cd "$HERE/../.." && pwd)
 SERIES_LIST=(6.1 6.12)
 OFFLINE=()
 VERBOSE=()
-TIMEOUT=400
+TIMEOUT=700
 VMX_TIMEOUT=1200
 # Bochs' guest clock counts instructions and an exit costs it far more
 # wall time than QEMU (a reload with a busy VM takes it minutes): on the
@@ -113,7 +113,7 @@ boot() {
 # The AMD initramfs: every guest test, a Linux to boot inside.
 amd_initramfs() {
 	"$HERE/mkinitramfs.sh" --moddir "$MODDIR" -o "$w/initrd.gz" \
-		--timeout 180 \
+		--timeout 360 \
 		--add "$w/kmod/exitstat.ko:/lib/modules/exitstat.ko" \
 		--add "$WORK/vmm/exitcheck:/bin/exitcheck" \
 		--add "$WORK/vmm/vmguest:/bin/vmguest" \
