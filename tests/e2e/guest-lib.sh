@@ -105,10 +105,10 @@ e2e_mem_check() {
 # /l2/initrd.gz) under QEMU/KVM for at most LIMIT seconds, its console on
 # stdout.  It execs QEMU, so run it in the background or in a pipeline;
 # in the background, $! is QEMU's pid.  QEMU is pinned to this machine's
-# last CPU: under the emulator, when the nested guest's vCPU thread moves
-# to another CPU, a timer interrupt is now and then delivered to it twice,
-# the second time inside the handler of the first with interrupts off, and
-# its kernel deadlocks on the runqueue lock (docs/testing.md).
+# last CPU: under the emulator a timer interrupt is now and then delivered
+# to the nested guest twice, the second time inside the handler of the
+# first with interrupts off, and its kernel deadlocks on the runqueue lock;
+# far more often when its vCPU thread moves between CPUs (docs/testing.md).
 e2e_l2_qemu() {
 	exec taskset -c $(($(nproc) - 1)) timeout "$1" \
 		qemu-system-x86_64 -enable-kvm -cpu host -M pc -m 256 -smp 1 \
