@@ -2,11 +2,17 @@
 /*
  * The guest's CPUID leaves 0x4ffffffc-0x4fffffff.
  *
- * kvm_emulate_cpuid() calls kvm_cpuid(vcpu, &eax, &ebx, &ecx, &edx, ...)
- * out of line and then writes the four values into the guest's registers.
- * A kretprobe notes the pointers and the input leaf on entry and, for our
- * leaves only, overwrites the values on return with the answer of the core
- * contract function.
+ * kvm_emulate_cpuid() (and KVM's instruction emulator) calls the exported
+ * kvm_cpuid(vcpu, &eax, &ebx, &ecx, &edx, exact_only) out of line and then
+ * writes the four values into the guest's registers.  A kprobe on its entry
+ * looks at the leaf in *eax: for any other leaf it returns at once and
+ * kvm_cpuid() runs; for ours it points the return of the probe at
+ * es_kvm_cpuid(), which takes the call in kvm_cpuid()'s place (same
+ * arguments, same return address: the documented way for a kprobe to
+ * change the execution path) and answers with the core contract function.
+ * es_kvm_cpuid() then runs in the caller's own context, never in the
+ * probe's (an NMI-like int3 where kprobes do not go through ftrace).
+ * KVM's kvm_cpuid trace event does not see our leaves.
  */
 #include <linux/kprobes.h>
 #include <linux/moduleparam.h>
@@ -39,13 +45,6 @@ static const struct kernel_param_ops es_scope_ops = {
 module_param_cb(scope, &es_scope_ops, NULL, 0644);
 MODULE_PARM_DESC(scope, "What a guest sees: vm (its own VM, default) or global (all VMs)");
 
-struct es_cpuid_call {
-	const struct kvm_vcpu *vcpu;
-	u32 *eax, *ebx, *ecx, *edx;
-	u32 leaf;
-	u32 subleaf;
-};
-
 /* es_stats_source over one VM (or none): rcu_read_lock() held. */
 static void es_vm_total(const void *ctx, struct es_figures *out)
 {
@@ -62,7 +61,7 @@ static void es_vm_reason(const void *ctx, unsigned int slot,
 		es_vm_sum(ctx, slot, out);
 }
 
-/* es_stats_source over everything: es_lock held. */
+/* es_stats_source over everything: no lock (see registry.c). */
 static void es_all_total(const void *ctx, struct es_figures *out)
 {
 	es_global_sum(ES_ALL_SLOTS, out);
@@ -74,78 +73,67 @@ static void es_all_reason(const void *ctx, unsigned int slot,
 	es_global_sum(slot, out);
 }
 
-static void es_answer(const struct es_cpuid_call *c, struct es_regs *out)
+static void es_answer(const struct kvm_vcpu *vcpu, u32 leaf, u32 subleaf,
+		      struct es_regs *out)
 {
 	struct es_host host = es_host;
 	struct es_stats_source src;
 	const struct es_vcpu *v;
-	unsigned long flags;
 
 	host.scope = READ_ONCE(es_host.scope);
 	if (host.scope == ES_SCOPE_GLOBAL) {
 		src = (struct es_stats_source){ es_all_total, es_all_reason };
-		spin_lock_irqsave(&es_lock, flags);
-		es_cpuid_answer(c->leaf, c->subleaf, &host, &src, out);
-		spin_unlock_irqrestore(&es_lock, flags);
+		es_cpuid_answer(leaf, subleaf, &host, &src, out);
 		return;
 	}
 	rcu_read_lock();
-	v = es_vcpu_find(c->vcpu);
+	v = es_vcpu_find(vcpu);
 	src = (struct es_stats_source){ es_vm_total, es_vm_reason,
 					v ? v->vm : NULL };
-	es_cpuid_answer(c->leaf, c->subleaf, &host, &src, out);
+	es_cpuid_answer(leaf, subleaf, &host, &src, out);
 	rcu_read_unlock();
 }
 
-static int es_cpuid_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+/* kvm_cpuid() for our leaves: same prototype, called in its place. */
+static bool es_kvm_cpuid(struct kvm_vcpu *vcpu, u32 *eax, u32 *ebx,
+			 u32 *ecx, u32 *edx, bool exact_only)
 {
-	struct es_cpuid_call *c = (struct es_cpuid_call *)ri->data;
-
-	c->vcpu = (const struct kvm_vcpu *)regs_get_kernel_argument(regs, 0);
-	c->eax = (u32 *)regs_get_kernel_argument(regs, 1);
-	c->ebx = (u32 *)regs_get_kernel_argument(regs, 2);
-	c->ecx = (u32 *)regs_get_kernel_argument(regs, 3);
-	c->edx = (u32 *)regs_get_kernel_argument(regs, 4);
-	c->leaf = *c->eax;
-	c->subleaf = *c->ecx;
-	/* Non-zero: no return handler for leaves that are not ours. */
-	return !es_leaf_is_ours(c->leaf);
-}
-
-static int es_cpuid_return(struct kretprobe_instance *ri,
-			   struct pt_regs *regs)
-{
-	const struct es_cpuid_call *c = (const struct es_cpuid_call *)ri->data;
 	struct es_regs out;
 
-	es_answer(c, &out);
-	*c->eax = out.eax;
-	*c->ebx = out.ebx;
-	*c->ecx = out.ecx;
-	*c->edx = out.edx;
-	return 0;
+	es_answer(vcpu, *eax, *ecx, &out);
+	*eax = out.eax;
+	*ebx = out.ebx;
+	*ecx = out.ecx;
+	*edx = out.edx;
+	return true;
 }
 
-static struct kretprobe es_cpuid_probe = {
-	.kp.symbol_name = "kvm_cpuid",
-	.entry_handler = es_cpuid_entry,
-	.handler = es_cpuid_return,
-	.data_size = sizeof(struct es_cpuid_call),
+static int es_cpuid_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	const u32 *eax = (const u32 *)regs_get_kernel_argument(regs, 1);
+
+	if (likely(!es_leaf_is_ours(*eax)))
+		return 0;
+	instruction_pointer_set(regs, (unsigned long)es_kvm_cpuid);
+	return 1;	/* the execution path changed: no single-step */
+}
+
+static struct kprobe es_cpuid_probe = {
+	.symbol_name = "kvm_cpuid",
+	.pre_handler = es_cpuid_pre,
 };
 
 unsigned long es_cpuid_missed(void)
 {
-	return es_cpuid_probe.nmissed + es_cpuid_probe.kp.nmissed;
+	return es_cpuid_probe.nmissed;
 }
 
 int es_cpuid_init(void)
 {
-	/* kvm_cpuid() does not sleep, but vCPU threads can be preempted. */
-	es_cpuid_probe.maxactive = max_t(int, 64, 4 * num_possible_cpus());
-	return register_kretprobe(&es_cpuid_probe);
+	return register_kprobe(&es_cpuid_probe);
 }
 
 void es_cpuid_exit(void)
 {
-	unregister_kretprobe(&es_cpuid_probe);
+	unregister_kprobe(&es_cpuid_probe);
 }

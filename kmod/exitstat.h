@@ -13,6 +13,7 @@
 
 #include <linux/kvm_host.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 
@@ -37,6 +38,8 @@ struct es_vcpu {
 
 struct es_vm {
 	struct list_head node;		/* es_vms */
+	struct llist_node dead_node;	/* es_dead_vms, once dead */
+	bool dead;			/* KVM is destroying it */
 	struct list_head vcpus;
 	const struct kvm *key;		/* never dereferenced */
 	u64 id;				/* 1, 2, ... in order of discovery */

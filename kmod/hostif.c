@@ -136,11 +136,8 @@ static int es_summary_show(struct seq_file *m, void *unused)
 {
 	struct es_figures total;
 	const struct es_vm *vm;
-	unsigned long flags;
 
-	spin_lock_irqsave(&es_lock, flags);
 	es_global_sum(ES_ALL_SLOTS, &total);
-	spin_unlock_irqrestore(&es_lock, flags);
 
 	seq_printf(m, "exitstat: %s exits, kernel series %s, scope=%s\n",
 		   es_table->name, es_kernel_name(es_host.kernel),

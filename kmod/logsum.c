@@ -118,11 +118,8 @@ static void es_log_work_fn(struct work_struct *work)
 {
 	unsigned long every = READ_ONCE(log_every);
 	struct es_figures all;
-	unsigned long flags;
 
-	spin_lock_irqsave(&es_lock, flags);
 	es_global_sum(ES_ALL_SLOTS, &all);
-	spin_unlock_irqrestore(&es_lock, flags);
 
 	/* After a reset the total starts again below the last summary. */
 	if (all.exits < es_logged_exits)

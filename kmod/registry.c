@@ -9,13 +9,21 @@
  * fall back to an atomic allocation, and if that fails too its exits are
  * counted as unattributed (global totals stay right, the loss is visible).
  *
- * Writers (attach, retire, reset) hold es_lock; readers of one VM use RCU;
- * readers of global figures hold es_lock, so that a VM being folded into
- * the retired totals is never counted twice or not at all.
+ * Writers (attach, retire, reset) hold es_lock; readers use RCU, and
+ * readers of global figures also es_seq, so that a VM being folded into the
+ * retired totals is never counted twice or not at all.  The probes that
+ * read global figures (kvm_cpuid) or retire a VM (kvm_arch_destroy_vm) take
+ * no lock: where kprobes fire from int3 (no KPROBES_ON_FTRACE) they run in
+ * NMI context.  A dying VM is marked dead there and retired by an irq_work,
+ * which runs as soon as the CPU takes interrupts again: before KVM frees the
+ * VM, so a new VM at the same address never meets the old figures.
  */
 #include <linux/hashtable.h>
+#include <linux/irq_work.h>
+#include <linux/llist.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
+#include <linux/seqlock.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -32,6 +40,7 @@ struct es_host es_host;
 unsigned int es_nr_slots;
 LIST_HEAD(es_vms);
 DEFINE_SPINLOCK(es_lock);
+static seqcount_spinlock_t es_seq = SEQCNT_SPINLOCK_ZERO(es_seq, &es_lock);
 
 static DEFINE_HASHTABLE(es_vcpu_hash, 10);
 static u64 es_last_vm_id;
@@ -42,6 +51,10 @@ static struct es_figures es_retired_total;
 
 static DEFINE_PER_CPU(u64, es_unattributed_exits);
 static u64 es_unattributed_base;
+
+static LLIST_HEAD(es_dead_vms);
+static void es_retire_dead(struct irq_work *work);
+static DEFINE_IRQ_WORK(es_retire_work, es_retire_dead);
 
 static struct es_vcpu *es_pool[ES_POOL_SIZE];
 static unsigned int es_pool_nr;
@@ -85,12 +98,13 @@ static struct es_vcpu *es_vcpu_alloc(void)
 	return v;
 }
 
+/* The live VM of @kvm: under rcu_read_lock() or es_lock. */
 static struct es_vm *es_vm_find(const struct kvm *kvm)
 {
 	struct es_vm *vm;
 
 	list_for_each_entry_rcu(vm, &es_vms, node, lockdep_is_held(&es_lock))
-		if (vm->key == kvm)
+		if (vm->key == kvm && !READ_ONCE(vm->dead))
 			return vm;
 	return NULL;
 }
@@ -119,7 +133,7 @@ struct es_vcpu *es_vcpu_find(const struct kvm_vcpu *vcpu)
 	struct es_vcpu *v;
 
 	hash_for_each_possible_rcu(es_vcpu_hash, v, hnode, (unsigned long)vcpu)
-		if (v->key == vcpu)
+		if (v->key == vcpu && !READ_ONCE(v->vm->dead))
 			return v;
 	return NULL;
 }
@@ -211,21 +225,32 @@ u64 es_unattributed(void)
 	return n - READ_ONCE(es_unattributed_base);
 }
 
-/* Caller holds es_lock. */
-void es_global_sum(unsigned int slot, struct es_figures *s)
+static void es_global_sum_once(unsigned int slot, struct es_figures *s)
 {
 	const struct es_vm *vm;
 
-	lockdep_assert_held(&es_lock);
 	if (slot == ES_ALL_SLOTS) {
 		*s = es_retired_total;
 		s->exits += es_unattributed();
 	} else {
-		s->exits = es_retired[slot].exits;
-		s->cycles = es_retired[slot].cycles;
+		*s = (struct es_figures){ es_retired[slot].exits,
+					  es_retired[slot].cycles };
 	}
-	list_for_each_entry(vm, &es_vms, node)
+	list_for_each_entry_rcu(vm, &es_vms, node, lockdep_is_held(&es_lock))
 		es_vm_sum(vm, slot, s);
+}
+
+/* Takes no lock: safe from any context, es_lock held or not. */
+void es_global_sum(unsigned int slot, struct es_figures *s)
+{
+	unsigned int seq;
+
+	rcu_read_lock();
+	do {
+		seq = raw_read_seqcount_begin(&es_seq);
+		es_global_sum_once(slot, s);
+	} while (read_seqcount_retry(&es_seq, seq));
+	rcu_read_unlock();
 }
 
 /* Caller holds es_lock. */
@@ -248,31 +273,48 @@ static void es_vm_free_rcu(struct rcu_head *rcu)
 	es_vm_free(container_of(rcu, struct es_vm, rcu));
 }
 
-void es_vm_retire(const struct kvm *kvm)
+/* Folds the dead VMs into the retired totals; in hardirq context. */
+static void es_retire_dead(struct irq_work *work)
 {
+	struct llist_node *dead = llist_del_all(&es_dead_vms);
+	struct es_vm *vm, *tmp;
 	struct es_vcpu *v;
-	struct es_vm *vm;
-	unsigned long flags;
 	unsigned int slot;
 
-	spin_lock_irqsave(&es_lock, flags);
+	spin_lock(&es_lock);
+	write_seqcount_begin(&es_seq);
+	llist_for_each_entry(vm, dead, dead_node) {
+		list_del_rcu(&vm->node);
+		list_for_each_entry(v, &vm->vcpus, vm_node) {
+			hash_del_rcu(&v->hnode);
+			es_probes_forget(v);
+			if (!es_vcpu_current(v))
+				continue;
+			es_sum_add(&es_retired_total, v->s.exits, v->s.cycles);
+			for (slot = 0; slot < es_nr_slots; slot++)
+				es_reason_merge(&es_retired[slot],
+						&v->s.reasons[slot]);
+		}
+	}
+	write_seqcount_end(&es_seq);
+	spin_unlock(&es_lock);
+	llist_for_each_entry_safe(vm, tmp, dead, dead_node)
+		call_rcu(&vm->rcu, es_vm_free_rcu);
+}
+
+/* KVM is destroying @kvm: takes no lock, may run in NMI context. */
+void es_vm_retire(const struct kvm *kvm)
+{
+	struct es_vm *vm;
+
+	rcu_read_lock();
 	vm = es_vm_find(kvm);
-	if (!vm) {
-		spin_unlock_irqrestore(&es_lock, flags);
-		return;
+	if (vm) {
+		WRITE_ONCE(vm->dead, true);
+		llist_add(&vm->dead_node, &es_dead_vms);
+		irq_work_queue(&es_retire_work);
 	}
-	list_del_rcu(&vm->node);
-	list_for_each_entry(v, &vm->vcpus, vm_node) {
-		hash_del_rcu(&v->hnode);
-		es_probes_forget(v);
-		if (!es_vcpu_current(v))
-			continue;
-		es_sum_add(&es_retired_total, v->s.exits, v->s.cycles);
-		for (slot = 0; slot < es_nr_slots; slot++)
-			es_reason_merge(&es_retired[slot], &v->s.reasons[slot]);
-	}
-	spin_unlock_irqrestore(&es_lock, flags);
-	call_rcu(&vm->rcu, es_vm_free_rcu);
+	rcu_read_unlock();
 }
 
 void es_reset(void)
@@ -281,12 +323,14 @@ void es_reset(void)
 	int cpu;
 
 	spin_lock_irqsave(&es_lock, flags);
+	write_seqcount_begin(&es_seq);
 	WRITE_ONCE(es_reset_gen, es_reset_gen + 1);
 	memset(es_retired, 0, es_nr_slots * sizeof(*es_retired));
 	memset(&es_retired_total, 0, sizeof(es_retired_total));
 	es_unattributed_base = 0;
 	for_each_possible_cpu(cpu)
 		es_unattributed_base += per_cpu(es_unattributed_exits, cpu);
+	write_seqcount_end(&es_seq);
 	spin_unlock_irqrestore(&es_lock, flags);
 }
 
@@ -324,6 +368,7 @@ void es_registry_exit(void)
 	struct es_vm *vm, *tmp;
 
 	cancel_work_sync(&es_pool_work);
+	irq_work_sync(&es_retire_work);
 	rcu_barrier();
 	list_for_each_entry_safe(vm, tmp, &es_vms, node) {
 		list_del(&vm->node);

@@ -3,10 +3,10 @@
  * VM destruction: a kprobe on kvm_arch_destroy_vm().
  *
  * KVM destroys a VM when its last reference is dropped; every vCPU file
- * holds one, so no vCPU of the VM can run any more.  Its figures are
- * folded into the retired totals and its state is freed after an RCU
- * grace period, before KVM can reuse the struct kvm's memory for another
- * VM: a new VM at the same address starts from zero.
+ * holds one, so no vCPU of the VM can run any more.  The probe marks the
+ * VM dead, so nothing finds it any more and a new VM at the same address
+ * starts from zero; its figures are folded into the retired totals just
+ * after (registry.c) and its state is freed after an RCU grace period.
  */
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>

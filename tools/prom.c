@@ -135,7 +135,7 @@ static void host_metrics(const struct stats_snap *s, struct textbuf *tb)
 	       "VM exits not attributed to a vCPU (the module could not allocate the vCPU's figures).");
 	sample(tb, "exitstat_unattributed_exits_total", s->unattributed);
 	family(tb, "exitstat_cpuid_missed_total", "counter",
-	       "Guest CPUID queries of exitstat's leaves the module's kretprobe missed (should stay 0).");
+	       "Guest CPUID queries of exitstat's leaves the module's kprobe missed (should stay 0).");
 	sample(tb, "exitstat_cpuid_missed_total", s->cpuid_missed);
 }
 
