@@ -53,8 +53,8 @@ Examples
 EOF
 }
 
-msg() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -123,13 +123,9 @@ if [ -z "$(apt-cache pkgnames linux-image-6. 2>/dev/null | head -n1)" ] &&
 fi
 
 # ---- find the current kernel of the series ---------------------------------
-candidate() {	# candidate version of a package, empty if none
-	apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { if ($2 != "(none)") print $2 }'
-}
-
 case $SERIES in
 6.1)
-	v=$(candidate linux-image-amd64)
+	v=$(apt_candidate linux-image-amd64)
 	[ -n "$v" ] || die "apt-cache knows no linux-image-amd64 (run apt-get update? is bookworm in sources.list?)"
 	img=$(apt-cache show "linux-image-amd64=$v" | sed -n 's/^Depends: //p' | head -n1 |
 		tr ',' '\n' | sed -n 's/^ *\(linux-image-[^ ]*\).*/\1/p' | head -n1)
@@ -143,7 +139,7 @@ case $SERIES in
 esac
 KVER=${img#linux-image-}
 in_series "$KVER" || die "found $img, which is not a $SERIES kernel"
-VER=$(candidate "$img")
+VER=$(apt_candidate "$img")
 [ -n "$VER" ] || die "package $img has no installable candidate version"
 msg "current $SERIES kernel: $KVER (package version $VER)"
 
@@ -165,7 +161,7 @@ fi
 
 # ---- which packages --------------------------------------------------------
 HDR=linux-headers-$KVER
-[ -n "$(candidate "$HDR")" ] || die "no headers package $HDR for $KVER"
+[ -n "$(apt_candidate "$HDR")" ] || die "no headers package $HDR for $KVER"
 hdr_deps=$(apt-cache show "$HDR=$VER" | sed -n 's/^Depends: //p' | head -n1 | tr ',' '\n')
 COMMON=$(sed -n 's/^ *\(linux-headers-[^ ]*-common\)\b.*/\1/p' <<<"$hdr_deps" | head -n1)
 KBUILD=$(sed -n 's/^ *\(linux-kbuild-[^ ]*\).*/\1/p' <<<"$hdr_deps" | head -n1)
@@ -186,48 +182,23 @@ done
 # actually needed is taken from CONFIG_CC_VERSION_TEXT below instead (the
 # linux-compiler-* metapackage would drag in linux-libc-dev upgrades).
 
-missing=()
-for p in "${need_pkgs[@]}"; do
-	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
-		missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	msg "installing build prerequisites: ${missing[*]}"
-	[ "$(id -u)" = 0 ] || die "missing packages ${missing[*]}; install them (as root: apt-get install ${missing[*]})"
-	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
-		install -y --no-install-recommends "${missing[@]}" >&2 ||
-		die "apt-get install ${missing[*]} failed"
-fi
+need_packages "${need_pkgs[@]}"
 
 # ---- download (cached per exact file, so an interrupted run only redoes the rest)
 DEBS=$CACHE/debs
 mkdir -p "$DEBS"
-rm -rf "$DEBS"/.partial.*	# left by an interrupted run (we hold the lock)
-# As root, apt hands the download to its unprivileged _apt user, which cannot
-# write into a cache under /root; download as root instead of having apt warn.
-apt_opts=()
-[ "$(id -u)" != 0 ] || apt_opts=(-o APT::Sandbox::User=root)
 deb_files=()
 for p in "$img" "$HDR" "$COMMON" "$KBUILD"; do
 	v=$VER
 	if [ "$p" = "$KBUILD" ] && ! apt-cache show "$p=$v" >/dev/null 2>&1; then
-		v=$(candidate "$p")	# linux-kbuild-6.1 is shared across ABIs
+		v=$(apt_candidate "$p")	# linux-kbuild-6.1 is shared across ABIs
 		[ -n "$v" ] || die "no candidate for $p"
 	fi
 	f=$(printf '%s_%s_' "$p" "${v//:/%3a}")
 	found=$(find "$DEBS" -maxdepth 1 -name "${f}*.deb" -print -quit)
 	if [ -z "$found" ]; then
 		msg "downloading $p=$v"
-		part=$(mktemp -d "$DEBS/.partial.XXXXXX")
-		if ! (cd "$part" && apt-get download -q "${apt_opts[@]}" "$p=$v" >&2); then
-			rm -rf "$part"
-			die "apt-get download $p=$v failed"
-		fi
-		found=$(find "$part" -maxdepth 1 -name "${f}*.deb" -print -quit)
-		[ -n "$found" ] || { rm -rf "$part"; die "apt-get download $p=$v produced no .deb"; }
-		mv "$found" "$DEBS/"
-		rm -rf "$part"
-		found=$DEBS/${found##*/}
+		found=$(apt_download "$p=$v" "$DEBS")
 	fi
 	deb_files+=("$found")
 done
@@ -282,10 +253,8 @@ cc_text=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$KH/.config")
 cc_bin=${cc_text%% *}
 if [ -n "$cc_bin" ] && ! command -v "$cc_bin" >/dev/null; then
 	cc_pkg=$(sed -E 's/^([a-z0-9_]+-linux-gnu-)?//' <<<"$cc_bin")
-	msg "kernel was built with '$cc_text'; installing $cc_pkg"
-	[ "$(id -u)" = 0 ] || die "compiler $cc_bin missing; install package $cc_pkg"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$cc_pkg" >&2 ||
-		die "apt-get install $cc_pkg failed (the kernel was built with '$cc_text')"
+	msg "kernel was built with '$cc_text'"
+	need_packages "$cc_pkg"
 	command -v "$cc_bin" >/dev/null || die "$cc_pkg installed but $cc_bin still not found"
 fi
 if [ -n "$cc_bin" ]; then

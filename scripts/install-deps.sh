@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Installs the Debian 12 packages a job needs, only those missing.
-# Usage: scripts/install-deps.sh build|test|demo
+# Usage: scripts/install-deps.sh build|test|demo|debug
 set -euo pipefail
+
+PROG=install-deps
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # clang only recommends libclang-rt-14-dev, which holds the ASan, UBSan
 # and libFuzzer runtimes (make unit, tests/fuzz).
@@ -16,35 +20,17 @@ vmx=(bochs bochsbios vgabios isolinux syslinux-common xorriso)
 render=(chromium fonts-dejavu-core libxml2-utils python3)
 # The Prometheus scrape test and the man page check.
 checks=(curl mandoc)
+# Building the debug kernel (make debug-kernel) from Debian's source.
+debug=(bc bison flex libelf-dev libssl-dev procps)
 
 case "${1:-}" in
 build) want=("${build[@]}") ;;
 test) want=("${build[@]}" "${e2e[@]}" "${vmx[@]}" "${render[@]}" "${checks[@]}") ;;
 demo) want=("${build[@]}" "${e2e[@]}") ;;
+debug) want=("${build[@]}" "${e2e[@]}" "${debug[@]}") ;;
 *)
-	echo "usage: $0 build|test|demo" >&2
+	echo "usage: $0 build|test|demo|debug" >&2
 	exit 2 ;;
 esac
+need_packages "${want[@]}"
 
-missing=()
-for p in "${want[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
-		missing+=("$p")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-sudo=
-if [ "$(id -u)" -ne 0 ]; then
-	command -v sudo >/dev/null || {
-		echo "install-deps: need root or sudo to install: ${missing[*]}" >&2
-		exit 1
-	}
-	sudo=sudo
-fi
-echo "install-deps: installing ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-# Wait for another apt or dpkg to finish rather than fail.
-lock=(-o DPkg::Lock::Timeout=600)
-$sudo apt-get "${lock[@]}" update -qq
-$sudo apt-get "${lock[@]}" install -y -qq --no-install-recommends \
-	"${missing[@]}" >&2

@@ -45,10 +45,8 @@ Examples
 EOF
 }
 
-msg() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
-usage_err() { printf '%s: %s (see --help)\n' "$PROG" "$*" >&2; exit 2; }
-needarg() { [ $# -ge 2 ] || usage_err "option $1 needs an argument"; }
+# shellcheck source=../../scripts/lib.sh
+. "$TOP/scripts/lib.sh"
 
 while [ $# -gt 0 ]; do
 	case $1 in

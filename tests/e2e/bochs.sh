@@ -109,9 +109,8 @@ Example
 EOF
 }
 
-msg() { printf '%s: %s\n' "$PROG${NAME:+ [$NAME]}" "$*" >&2; }
-usage_err() { printf '%s: error: %s (see --help)\n' "$PROG" "$*" >&2; exit 2; }
-needarg() { [ $# -ge 2 ] || usage_err "option $1 needs an argument"; }
+# shellcheck source=../../scripts/lib.sh
+. "$HERE/../../scripts/lib.sh"
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -179,6 +178,7 @@ fi
 if [ -z "$NAME" ]; then
 	NAME="$(basename "$KERNEL" | sed 's/^vmlinuz-//') $CPU_MODEL${APPEND:+ $APPEND}"
 fi
+MSG_TAG=$NAME
 
 KEEP_LOG=1
 if [ -z "$LOG" ]; then

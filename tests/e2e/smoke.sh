@@ -45,9 +45,8 @@ Environment: EXITSTAT_CACHE (see scripts/fetch-kernel.sh --help).
 EOF
 }
 
-msg() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 2; }
-needarg() { [ $# -ge 2 ] || die "option $1 needs an argument (see --help)"; }
+# shellcheck source=../../scripts/lib.sh
+. "$HERE/../../scripts/lib.sh"
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
