@@ -13,8 +13,8 @@
 #   not ok - NAME: exited with status N  test failed without a "not ok" line
 #   EXITSTAT-E2E-TEST-END NAME rc=N secs=S
 #   EXITSTAT-E2E-DONE tests=N
-#   EXITSTAT-E2E-KLOG-BEGIN              kernel log lines that look like bugs
-#   EXITSTAT-E2E-KLOG-END
+#   EXITSTAT-E2E-KLOG-BEGIN              kernel log lines that look like bugs,
+#   EXITSTAT-E2E-KLOG-END                from boot on, whatever a test cleared
 # then the machine powers off.
 #
 # Kernel command line knobs (read from /proc/cmdline):
@@ -39,6 +39,29 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts 2>/dev/null
+
+# Every record of the kernel log from boot on, for the verdict at the end:
+# a reader of /dev/kmsg gets them all, whatever 'dmesg -c' clears.  A
+# reader that falls behind the ring buffer gets EPIPE and cat stops; it is
+# started again (from the oldest record: klog drops the repeats).
+(while :; do cat /dev/kmsg; sleep 1; done) >/run/e2e-kmsg 2>/dev/null &
+
+# klog: the kernel log from /run/e2e-kmsg, as dmesg prints it.
+klog() {
+	sleep 1	# what the kernel logged last reaches the file
+	awk '/^ / { next }
+	{
+		i = index($0, ";"); split(substr($0, 1, i - 1), h, ",")
+		if (seen[h[2]]++) next
+		printf "[%5d.%06d] %s\n", int(h[3] / 1000000), h[3] % 1000000,
+			substr($0, i + 1)
+	}' /run/e2e-kmsg
+}
+
+# What looks like a bug in the kernel log: oopses, BUG()s and WARN()s, and
+# the reports of the debug checkers (KASAN, kmemleak, lockdep, RCU, the
+# hung-task and lockup detectors).
+KLOG_BAD='Oops|BUG|WARNING|general protection|Kernel panic|KASAN|leak|non-static key|detected stalls? on CPU|self-detected stall|blocked for more than|LOCKUP'
 
 KVER=$(uname -r)
 echo "EXITSTAT-E2E-BOOT kver=$KVER cpus=$(grep -c ^processor /proc/cpuinfo)" \
@@ -133,8 +156,8 @@ done
 
 echo "EXITSTAT-E2E-DONE tests=$ran"
 echo "EXITSTAT-E2E-KLOG-BEGIN"
-dmesg >/tmp/klog
-grep -E 'Oops|BUG|WARNING|general protection|KASAN|leak' /tmp/klog >/tmp/klog.bad
+klog >/tmp/klog
+grep -E "$KLOG_BAD" /tmp/klog >/tmp/klog.bad
 if [ -s /etc/e2e/klog-ignore ]; then
 	grep -vEf /etc/e2e/klog-ignore /tmp/klog.bad
 else

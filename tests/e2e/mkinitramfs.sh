@@ -18,6 +18,7 @@ NO_MODULES=0
 MODPARAMS=()
 ADDS=()
 ELFS=()
+L2=
 TEST_TIMEOUT=120
 KLOG_IGNORE=()
 DEFAULT_KLOG_IGNORE=1
@@ -25,6 +26,8 @@ DEFAULT_KLOG_IGNORE=1
 # speculation bugs (e.g. "Speculative Return Stack Overflow: WARNING: See
 # .../hw-vuln/srso.html" on -cpu EPYC).  Not bugs of the code under test.
 HWVULN_RE='^\[ *[0-9.]+\] (Spectre V[12]|RETBleed|Speculative Return Stack Overflow|Speculative Store Bypass|MDS|TAA|MMIO Stale Data|SRBDS|GDS|RFDS|ITS|Transient Scheduler Attacks|VMSCAPE|L1TF|x86/bugs|Register File Data Sampling): '
+# kmemleak's start-up lines on debug kernels, which say "leak".
+KMEMLEAK_RE='kmemleak: (Kernel memory leak detector initialized|Automatic memory scanning thread (started|ended))'
 
 usage() {
 	cat <<EOF
@@ -50,13 +53,17 @@ Options
                         tests run in sorted name order, so name them NN-what
   --elf SRC[:DEST]      copy a dynamically linked program and the libraries
                         ldd lists for it (to their own paths); repeatable
+  --l2 VMLINUZ:INITRD   what booting a second-level guest takes: QEMU
+                        (/bin/qemu-system-x86_64, its libraries and
+                        firmware), VMLINUZ as /l2/vmlinuz and INITRD as
+                        /l2/initrd.gz
   --timeout SECS        per-test timeout in the guest (default $TEST_TIMEOUT;
                         e2e.timeout=SECS on the kernel command line overrides)
   --klog-ignore ERE     kernel log lines matching ERE are not reported in the
                         KLOG section; repeatable
   --no-default-klog-ignore
-                        also report the CPU speculation-bug advisories that
-                        are ignored by default
+                        also report the CPU speculation-bug advisories and
+                        kmemleak's start-up lines, ignored by default
   -h, --help            show this help
 
 Always included: /bin/busybox (+ applet links made at boot), /init, and
@@ -69,9 +76,8 @@ Example
 EOF
 }
 
-msg() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
-needarg() { [ $# -ge 2 ] || die "option $1 needs an argument (see --help)"; }
+# shellcheck source=../../scripts/lib.sh
+. "$HERE/../../scripts/lib.sh"
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -84,17 +90,26 @@ while [ $# -gt 0 ]; do
 	--add) needarg "$@"; ADDS+=("$2"); shift ;;
 	--test) needarg "$@"; ADDS+=("$2:/tests/${2##*/}"); shift ;;
 	--elf) needarg "$@"; ELFS+=("$2"); shift ;;
+	--l2) needarg "$@"; L2=$2; shift ;;
 	--timeout) needarg "$@"; TEST_TIMEOUT=$2; shift ;;
 	--klog-ignore) needarg "$@"; KLOG_IGNORE+=("$2"); shift ;;
 	--no-default-klog-ignore) DEFAULT_KLOG_IGNORE=0 ;;
-	*) die "unknown argument '$1' (see --help)" ;;
+	*) usage_err "unknown argument '$1'" ;;
 	esac
 	shift
 done
 
-[ -n "$MODDIR" ] || die "--moddir is required (see --help)"
-[ -n "$OUT" ] || die "-o OUTPUT is required (see --help)"
-[[ $TEST_TIMEOUT =~ ^[0-9]+$ ]] || die "--timeout wants whole seconds, got '$TEST_TIMEOUT'"
+[ -n "$MODDIR" ] || usage_err "--moddir is required"
+[ -n "$OUT" ] || usage_err "-o OUTPUT is required"
+[[ $TEST_TIMEOUT =~ ^[0-9]+$ ]] || usage_err "--timeout wants whole seconds, got '$TEST_TIMEOUT'"
+if [ -n "$L2" ]; then
+	[[ $L2 == ?*:?* ]] || usage_err "--l2 wants VMLINUZ:INITRD, got '$L2'"
+	ELFS+=(/usr/bin/qemu-system-x86_64:/bin/qemu-system-x86_64)
+	ADDS+=(/usr/share/seabios/bios-256k.bin:/usr/share/qemu/bios-256k.bin
+		/usr/share/qemu/linuxboot_dma.bin:/usr/share/qemu/linuxboot_dma.bin
+		/usr/share/qemu/kvmvapic.bin:/usr/share/qemu/kvmvapic.bin
+		"${L2%%:*}:/l2/vmlinuz" "${L2#*:}:/l2/initrd.gz")
+fi
 [ -d "$MODDIR" ] || die "module directory $MODDIR does not exist"
 MODDIR=$(cd "$MODDIR" && pwd)
 KVER=${MODDIR##*/}
@@ -111,10 +126,7 @@ for b in /bin/busybox /usr/bin/busybox; do
 	fi
 done
 if [ -z "$BUSYBOX" ]; then
-	[ "$(id -u)" = 0 ] || die "no static busybox; install the busybox-static package"
-	msg "installing busybox-static"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends busybox-static >&2 ||
-		die "apt-get install busybox-static failed"
+	need_packages busybox-static
 	BUSYBOX=/bin/busybox
 fi
 for tool in cpio gzip xz modprobe; do
@@ -188,7 +200,7 @@ done
 printf 'TEST_TIMEOUT=%s\n' "$TEST_TIMEOUT" >"$STAGE/etc/e2e/config"
 : >"$STAGE/etc/e2e/klog-ignore"
 if [ "$DEFAULT_KLOG_IGNORE" = 1 ]; then
-	printf '%s\n' "$HWVULN_RE" >>"$STAGE/etc/e2e/klog-ignore"
+	printf '%s\n' "$HWVULN_RE" "$KMEMLEAK_RE" >>"$STAGE/etc/e2e/klog-ignore"
 fi
 for re in "${KLOG_IGNORE[@]}"; do
 	printf '%s\n' "$re" >>"$STAGE/etc/e2e/klog-ignore"

@@ -60,42 +60,28 @@ Console logs stay in the work directory (default build/e2e).
 EOF
 }
 
-die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 2; }
+# shellcheck source=../../scripts/lib.sh
+. "$TOP/scripts/lib.sh"
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
-	--series) [ $# -ge 2 ] || die "--series needs a value"
-		IFS=, read -r -a SERIES_LIST <<<"$2"; shift ;;
+	--series) needarg "$@"; IFS=, read -r -a SERIES_LIST <<<"$2"; shift ;;
 	--offline) OFFLINE=(--offline) ;;
 	--vmx) VMX=1 ;;
-	--append) [ $# -ge 2 ] || die "--append needs a value"
-		APPEND=$2; shift ;;
+	--append) needarg "$@"; APPEND=$2; shift ;;
 	--timeout) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] ||
-			die "--timeout needs a number of seconds"
+			usage_err "--timeout needs a number of seconds"
 		TIMEOUT=$2; VMX_TIMEOUT=$2; shift ;;
-	--workdir) [ $# -ge 2 ] || die "--workdir needs a value"
-		WORK=$2; shift ;;
+	--workdir) needarg "$@"; WORK=$2; shift ;;
 	-v | --verbose) VERBOSE=(--verbose) ;;
-	*) die "unknown argument '$1' (see --help)" ;;
+	*) usage_err "unknown argument '$1'" ;;
 	esac
 	shift
 done
 
-failed=0
-fail() {
-	echo "not ok - $*"
-	failed=1
-}
-
-# build_module KDIR DIR: exitstat.ko from a copy of kmod/ (core/ resolved).
-build_module() {
-	rm -rf "$2"
-	mkdir -p "$2"
-	cp -rL "$TOP/kmod/." "$2/"
-	make -C "$1" M="$2" W=1 KCFLAGS=-Werror modules >"$2/build.log" 2>&1 &&
-		[ -f "$2/exitstat.ko" ]
-}
+# shellcheck source=host-lib.sh
+. "$HERE/host-lib.sh"
 
 # boot NAME CPU APPEND: run the initramfs under QEMU (Bochs with --vmx),
 # relabel its TAP lines.
@@ -113,16 +99,9 @@ boot() {
 # The AMD initramfs: every guest test, a Linux to boot inside.
 amd_initramfs() {
 	"$HERE/mkinitramfs.sh" --moddir "$MODDIR" -o "$w/initrd.gz" \
-		--timeout 360 \
-		--add "$w/kmod/exitstat.ko:/lib/modules/exitstat.ko" \
-		--add "$WORK/vmm/exitcheck:/bin/exitcheck" \
-		--add "$WORK/vmm/vmguest:/bin/vmguest" \
+		--timeout 360 "${GUEST_FILES[@]}" \
 		--add "$TOP/build/static/exitstat:/bin/exitstat" \
-		--elf /usr/bin/qemu-system-x86_64:/bin/qemu-system-x86_64 \
-		--add /usr/share/seabios/bios-256k.bin:/usr/share/qemu/bios-256k.bin \
-		--add /usr/share/qemu/linuxboot_dma.bin:/usr/share/qemu/linuxboot_dma.bin \
-		--add /usr/share/qemu/kvmvapic.bin:/usr/share/qemu/kvmvapic.bin \
-		--add "$VMLINUZ:/l2/vmlinuz" --add "$WORK/l2.gz:/l2/initrd.gz" \
+		--l2 "$VMLINUZ:$WORK/l2.gz" \
 		$(for t in "$HERE"/guest/[2-7]*.sh; do
 			case $t in *vmx*) ;; *) echo --test "$t" ;; esac
 		done) >/dev/null
@@ -131,10 +110,7 @@ amd_initramfs() {
 # The Intel initramfs: kvm_intel, the module, exitcheck and vmguest.
 vmx_initramfs() {
 	"$HERE/mkinitramfs.sh" --moddir "$MODDIR" -o "$w/initrd.gz" \
-		--module kvm_intel --timeout 900 \
-		--add "$w/kmod/exitstat.ko:/lib/modules/exitstat.ko" \
-		--add "$WORK/vmm/exitcheck:/bin/exitcheck" \
-		--add "$WORK/vmm/vmguest:/bin/vmguest" \
+		--module kvm_intel --timeout 900 "${GUEST_FILES[@]}" \
 		$(for t in 25-vmx-exitstat 35-guest-tool 40-stress-logsum \
 			45-hostile 50-stress-unload; do
 			echo --test "$HERE/guest/$t.sh"
@@ -150,12 +126,7 @@ if [ "$VMX" = 0 ] && { ! make -s -C "$TOP" static >"$WORK/static.log" 2>&1 ||
 	fail "static exitstat and the L2 initramfs: see $WORK/static.log"
 	exit 1
 fi
-if make -s -C "$TOP/tests/vmm" O="$WORK/vmm" >"$WORK/vmm.log" 2>&1; then
-	echo "ok - build exitcheck and vmguest (static)"
-else
-	fail "build exitcheck and vmguest: see $WORK/vmm.log"
-	exit 1
-fi
+build_vmm "$WORK" || exit 1
 
 for series in "${SERIES_LIST[@]}"; do
 	KVER='' VMLINUZ='' MODDIR='' KDIR=''
@@ -165,13 +136,8 @@ for series in "${SERIES_LIST[@]}"; do
 	fi
 	eval "$env"
 	w=$WORK/$KVER
-	if build_module "$KDIR" "$w/kmod"; then
-		echo "ok - $KVER: build exitstat.ko (W=1, warnings are errors)"
-	else
-		sed 's/^/# /' "$w/kmod/build.log" | tail -n 20
-		fail "$KVER: build exitstat.ko"
-		continue
-	fi
+	build_module "$KVER" "$KDIR" "$w/kmod" || continue
+	guest_files "$w" "$WORK"
 	if [ "$VMX" = 1 ]; then
 		vmx_initramfs || { fail "$KVER: mkinitramfs"; continue; }
 		case $KVER in
