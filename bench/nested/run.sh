@@ -49,7 +49,7 @@ Options
                      (default none,exitstat,perf and the --patch names)
   --patch NAME=FILE  also measure exitstat.ko built with FILE applied to
                      kmod/ (patch -p1, paths a/kmod/...), as mode NAME;
-                     repeatable (e.g. no-kretprobe=bench/nested/no-kretprobe.patch)
+                     repeatable (e.g. no-cpuid-probe=bench/nested/no-cpuid-probe.patch)
   --icount SHIFT     run QEMU with -icount shift=SHIFT,sleep=off: every
                      emulated instruction advances the guest's clock by
                      2^SHIFT ns, so exits/s count instructions, not host
@@ -80,10 +80,8 @@ Examples
 EOF
 }
 
-msg() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
-usage_err() { printf '%s: %s (see --help)\n' "$PROG" "$*" >&2; exit 2; }
-needarg() { [ $# -ge 2 ] || usage_err "option $1 needs an argument"; }
+# shellcheck source=../../scripts/lib.sh
+. "$TOP/scripts/lib.sh"
 
 while [ $# -gt 0 ]; do
 	case $1 in
