@@ -266,17 +266,16 @@ static void interval_table(struct table *t, const struct window *w)
 
 		memset(bar, '#', n);
 		bar[n] = '\0';
-		table_add(t, "%s", fmt_secs(iv->from_ns, a));
-		table_add(t, "%s", fmt_secs(iv->to_ns, b));
+		table_add_str(t, fmt_secs(iv->from_ns, a));
+		table_add_str(t, fmt_secs(iv->to_ns, b));
 		table_add(t, "%" PRIu64, iv->exits);
 		table_add(t, "%.1f", iv->rate);
-		table_add(t, "%s", iv->burst ? "true" : "false");
-		table_add(t, "%s", iv->reset ? "true" : "false");
-		table_add(t, "%s",
-			  iv->burst ? "burst" :
-			  iv->reset ? "reset" :
-				      "");
-		table_add(t, "%s", bar);
+		table_add_str(t, iv->burst ? "true" : "false");
+		table_add_str(t, iv->reset ? "true" : "false");
+		table_add_str(t, iv->burst ? "burst" :
+				 iv->reset ? "reset" :
+					     "");
+		table_add_str(t, bar);
 	}
 }
 

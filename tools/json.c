@@ -1,6 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "json.h"
 
+/* How many bytes from @s on need no escaping. */
+static size_t plain_run(const char *s)
+{
+	size_t n = 0;
+
+	for (; s[n]; n++) {
+		unsigned char c = (unsigned char)s[n];
+
+		if (c == '"' || c == '\\' || c < 0x20)
+			break;
+	}
+	return n;
+}
+
 void json_string(FILE *f, const char *s)
 {
 	if (!s) {
@@ -9,14 +23,16 @@ void json_string(FILE *f, const char *s)
 	}
 	fputc('"', f);
 	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+		size_t n = plain_run(s);
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
+		fwrite(s, 1, n, f);
+		s += n;
+		if (!*s)
+			break;
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
 		else
-			fputc(c, f);
+			fprintf(f, "\\u%04x", (unsigned char)*s);
 	}
 	fputc('"', f);
 }

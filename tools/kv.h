@@ -48,6 +48,14 @@ int kv_next_line(struct kv_cursor *c, char *out, bool *nl, struct parse_err *e);
 /* Splits off the next space-separated word of *@s; NULL when none left. */
 char *kv_word(char **s);
 
+/* strcmp() == 0 for the short words of a line, without a call into libc. */
+static inline bool kv_eq(const char *a, const char *b)
+{
+	for (; *a && *a == *b; a++, b++)
+		;
+	return *a == *b;
+}
+
 /* Whether @w is a keyword: [a-z][a-z0-9_-]*. */
 bool kv_is_keyword(const char *w);
 

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,10 +80,24 @@ double source_secs(const struct source *src)
 	return (double)(src->w.last_ns - src->w.first_ns) / 1e9;
 }
 
+/* Without printf(): a report prints two for each of its intervals. */
 const char *fmt_secs(uint64_t ns, char *buf)
 {
-	snprintf(buf, 32, "%" PRIu64 ".%03" PRIu64, ns / 1000000000,
-		 ns % 1000000000 / 1000000);
+	uint64_t s = ns / 1000000000, ms = ns % 1000000000 / 1000000;
+	char digits[20], *p = digits + sizeof(digits);
+	size_t n;
+
+	do {
+		*--p = (char)('0' + s % 10);
+		s /= 10;
+	} while (s);
+	n = (size_t)(digits + sizeof(digits) - p);
+	memcpy(buf, p, n);
+	buf[n++] = '.';
+	buf[n++] = (char)('0' + ms / 100);
+	buf[n++] = (char)('0' + ms / 10 % 10);
+	buf[n++] = (char)('0' + ms % 10);
+	buf[n] = '\0';
 	return buf;
 }
 

@@ -147,18 +147,24 @@ static int line_figures(struct parser *p, const char *kw, char *rest,
 	return kv_parse(rest, spec, ES_ARRAY_SIZE(spec), kw, p->cur.line, p->e);
 }
 
-/* Makes room for one more element of @size bytes in *@arr. */
-static int grow(struct parser *p, void **arr, size_t *cap, size_t nr,
-		size_t size)
+/* Counts a vm, vcpu or reason line: there may be STATS_MAX_RECORDS. */
+static int count_record(struct parser *p)
 {
-	size_t ncap;
-	void *n;
-
 	if (++p->nr_records > STATS_MAX_RECORDS) {
 		parse_err_set(p->e, p->cur.line, "more than %u records",
 			      STATS_MAX_RECORDS);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/* Makes room for one more element of @size bytes in *@arr. */
+static int room(struct parser *p, void **arr, size_t *cap, size_t nr,
+		size_t size)
+{
+	size_t ncap;
+	void *n;
+
 	if (nr < *cap)
 		return 0;
 	ncap = *cap ? *cap * 2 : 16;
@@ -170,6 +176,15 @@ static int grow(struct parser *p, void **arr, size_t *cap, size_t nr,
 	*arr = n;
 	*cap = ncap;
 	return 0;
+}
+
+/* A record line parsed: counts it and makes room for it in *@arr. */
+static int grow(struct parser *p, void **arr, size_t *cap, size_t nr,
+		size_t size)
+{
+	int ret = count_record(p);
+
+	return ret ? ret : room(p, arr, cap, nr, size);
 }
 
 /* The keys of a reason line's figures, after @nr keys already in @spec. */
@@ -189,39 +204,39 @@ static unsigned int fig_spec(struct stats_reason *r, struct kv_spec *spec,
 	return nr + ES_ARRAY_SIZE(fig);
 }
 
+/* Reasons are parsed in place, at the end of their array. */
 static int line_reason(struct parser *p, const char *kw, char *rest, size_t off,
 		       size_t off2)
 {
-	bool retired = !strcmp(kw, "retired-reason");
+	bool retired = kv_eq(kw, "retired-reason");
 	struct stats_snap *s = p->s;
+	struct stats_reason **arr = retired ? &s->retired : &s->reasons;
+	size_t *nr_arr = retired ? &s->nr_retired : &s->nr_reasons;
 	struct kv_spec spec[8];
-	struct stats_reason r;
+	struct stats_reason *r;
 	unsigned int nr = 0;
 	int ret;
 
 	(void)off;
 	(void)off2;
-	memset(&r, 0, sizeof(r));
-	r.line = p->cur.line;
-	if (!retired) {
-		spec[nr++] = (struct kv_spec){ "vm", KV_U64, &r.vm, 0 };
-		spec[nr++] = (struct kv_spec){ "vcpu", KV_U64, &r.vcpu, 0 };
-	}
-	nr = fig_spec(&r, spec, nr);
-	ret = kv_parse(rest, spec, nr, kw, r.line, p->e);
+	ret = room(p, (void **)arr, retired ? &p->cap_retired : &p->cap_reasons,
+		   *nr_arr, sizeof(**arr));
 	if (ret)
 		return ret;
-	if (retired) {
-		ret = grow(p, (void **)&s->retired, &p->cap_retired,
-			   s->nr_retired, sizeof(r));
-		if (!ret)
-			s->retired[s->nr_retired++] = r;
-	} else {
-		ret = grow(p, (void **)&s->reasons, &p->cap_reasons,
-			   s->nr_reasons, sizeof(r));
-		if (!ret)
-			s->reasons[s->nr_reasons++] = r;
+	r = &(*arr)[*nr_arr];
+	r->vm = 0; /* kv_parse() sets all the other fields */
+	r->vcpu = 0;
+	r->line = p->cur.line;
+	if (!retired) {
+		spec[nr++] = (struct kv_spec){ "vm", KV_U64, &r->vm, 0 };
+		spec[nr++] = (struct kv_spec){ "vcpu", KV_U64, &r->vcpu, 0 };
 	}
+	nr = fig_spec(r, spec, nr);
+	ret = kv_parse(rest, spec, nr, kw, r->line, p->e);
+	if (!ret)
+		ret = count_record(p);
+	if (!ret)
+		(*nr_arr)++;
 	return ret;
 }
 
@@ -277,7 +292,12 @@ static int line_vcpu(struct parser *p, const char *kw, char *rest, size_t off,
 	return ret;
 }
 
+/* The most frequent lines first: they are looked up in this order. */
 static const struct line_type line_types[] = {
+	{ "reason", -1, line_reason, 0, 0 },
+	{ "vcpu", -1, line_vcpu, 0, 0 },
+	{ "vm", -1, line_vm, 0, 0 },
+	{ "retired-reason", -1, line_reason, 0, 0 },
 	{ "isa", H_ISA, line_word, 0, 0 },
 	{ "kernel", H_KERNEL, line_word, SNAP_OFF(kernel), 0 },
 	{ "scope", H_SCOPE, line_word, SNAP_OFF(scope), 0 },
@@ -289,10 +309,6 @@ static const struct line_type line_types[] = {
 	  SNAP_OFF(total_cycles) },
 	{ "retired", H_RETIRED, line_figures, SNAP_OFF(retired_exits),
 	  SNAP_OFF(retired_cycles) },
-	{ "retired-reason", -1, line_reason, 0, 0 },
-	{ "vm", -1, line_vm, 0, 0 },
-	{ "vcpu", -1, line_vcpu, 0, 0 },
-	{ "reason", -1, line_reason, 0, 0 },
 };
 
 /* One line after the first: 1 for "end", 0 for others, -errno. */
@@ -311,10 +327,10 @@ static int parse_line(struct parser *p)
 		parse_err_set(p->e, line, "not a keyword: '%s'", kw);
 		return -EINVAL;
 	}
-	if (!strcmp(kw, "end"))
+	if (kv_eq(kw, "end"))
 		return 1;
 	for (i = 0; i < ES_ARRAY_SIZE(line_types); i++)
-		if (!strcmp(kw, line_types[i].kw))
+		if (kv_eq(kw, line_types[i].kw))
 			break;
 	if (i == ES_ARRAY_SIZE(line_types))
 		return 0; /* unknown keywords are for newer readers */
@@ -421,11 +437,20 @@ static int cmp_reason(const void *a, const void *b)
 	return cmp_u64(x->code, y->code);
 }
 
-/* qsort(), which must not be given NULL even for no elements. */
+/*
+ * qsort(), which must not be given NULL even for no elements, unless the
+ * elements are in order already (as the module writes them).
+ */
 static void sort(void *base, size_t nr, size_t size,
 		 int (*cmp)(const void *, const void *))
 {
-	if (nr > 1)
+	const char *a = base;
+	size_t i;
+
+	for (i = 1; i < nr; i++)
+		if (cmp(a + (i - 1) * size, a + i * size) > 0)
+			break;
+	if (i < nr)
 		qsort(base, nr, size, cmp);
 }
 
@@ -530,19 +555,32 @@ static void link_reasons(struct parser *p)
 	}
 }
 
+/* Whether @f counts exits in a bucket from @from on. */
+static bool hist_from(const struct stats_fig *f, uint64_t from)
+{
+	uint64_t any = 0, b;
+
+	for (b = from; b < STATS_HIST_MAX; b++)
+		any |= f->hist[b];
+	return any;
+}
+
 static void check_hist(struct parser *p, const struct stats_reason *r,
 		       size_t nr)
 {
 	uint64_t b;
 	size_t i;
 
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
+		if (!hist_from(&r[i].f, p->s->hist_buckets))
+			continue;
 		for (b = p->s->hist_buckets; b < STATS_HIST_MAX; b++)
 			if (r[i].f.hist[b])
 				note(p, r[i].line,
 				     "hist bucket %" PRIu64
 				     " beyond hist_buckets %" PRIu64,
 				     b, p->s->hist_buckets);
+	}
 }
 
 static const char *const hdr_names[H_NR] = {
@@ -582,7 +620,7 @@ static int finish(struct parser *p)
 int stats_parse(const char *buf, size_t len, unsigned int first_line,
 		struct stats_snap *s, struct parse_err *e)
 {
-	struct parser *p = calloc(1, sizeof(*p));
+	struct parser *p = malloc(sizeof(*p));
 	int ret;
 
 	memset(s, 0, sizeof(*s));
@@ -590,6 +628,7 @@ int stats_parse(const char *buf, size_t len, unsigned int first_line,
 		parse_err_set(e, 0, "out of memory");
 		return -ENOMEM;
 	}
+	memset(p, 0, offsetof(struct parser, text)); /* text: written first */
 	kv_cursor_init(&p->cur, buf, len, first_line);
 	p->s = s;
 	p->e = e;

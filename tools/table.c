@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,45 +17,101 @@ void table_init(struct table *t, const struct col *cols, unsigned int nr)
 	t->nr_cols = nr;
 }
 
-static char *vformat(const char *fmt, va_list ap)
+#define TABLE_LOST SIZE_MAX /* a cell that did not fit in memory */
+
+/* Makes room for @n more bytes of text; false if there is none. */
+static bool text_room(struct table *t, size_t n)
 {
+	size_t size = t->size ? t->size : 1024;
+	char *text;
+
+	while (size - t->len < n)
+		size *= 2;
+	if (size == t->size)
+		return true;
+	text = realloc(t->text, size);
+	if (!text)
+		return false;
+	t->text = text;
+	t->size = size;
+	return true;
+}
+
+/* Formats the cell at the end of the text: its offset, or TABLE_LOST. */
+static size_t vformat(struct table *t, const char *fmt, va_list ap)
+{
+	size_t start = t->len;
 	va_list ap2;
-	char *s;
 	int n;
 
+	if (!text_room(t, 64))
+		return TABLE_LOST;
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(t->text + start, t->size - start, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
-		return NULL;
-	s = malloc((size_t)n + 1);
-	if (s)
-		vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
+		return TABLE_LOST;
+	if ((size_t)n >= t->size - start) {
+		if (!text_room(t, (size_t)n + 1))
+			return TABLE_LOST;
+		vsnprintf(t->text + start, t->size - start, fmt, ap);
+	}
+	t->len += (size_t)n + 1;
+	return start;
+}
+
+/* Makes room for one more cell; false, with the error set, if there is none. */
+static bool cell_room(struct table *t)
+{
+	size_t ncap;
+	size_t *c;
+
+	if (t->nr_cells < t->cap)
+		return true;
+	ncap = t->cap ? t->cap * 2 : 64;
+	c = realloc(t->cells, ncap * sizeof(*c));
+	if (!c) {
+		t->err = -ENOMEM;
+		return false;
+	}
+	t->cells = c;
+	t->cap = ncap;
+	return true;
+}
+
+static void push_cell(struct table *t, size_t cell)
+{
+	if (cell == TABLE_LOST)
+		t->err = -ENOMEM;
+	t->cells[t->nr_cells++] = cell;
 }
 
 void table_add(struct table *t, const char *fmt, ...)
 {
-	char *cell;
+	size_t cell;
 	va_list ap;
 
-	if (t->nr_cells == t->cap) {
-		size_t ncap = t->cap ? t->cap * 2 : 64;
-		char **c = realloc(t->cells, ncap * sizeof(*c));
-
-		if (!c) {
-			t->err = -ENOMEM;
-			return;
-		}
-		t->cells = c;
-		t->cap = ncap;
-	}
+	if (!cell_room(t))
+		return;
 	va_start(ap, fmt);
-	cell = vformat(fmt, ap);
+	cell = vformat(t, fmt, ap);
 	va_end(ap);
-	if (!cell)
-		t->err = -ENOMEM;
-	t->cells[t->nr_cells++] = cell;
+	push_cell(t, cell);
+}
+
+void table_add_str(struct table *t, const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	if (!cell_room(t))
+		return;
+	if (!text_room(t, n)) {
+		push_cell(t, TABLE_LOST);
+		return;
+	}
+	memcpy(t->text + t->len, s, n);
+	push_cell(t, t->len);
+	t->len += n;
 }
 
 size_t table_rows(const struct table *t)
@@ -66,7 +123,9 @@ static const char *cell(const struct table *t, size_t row, unsigned int col)
 {
 	size_t i = row * t->nr_cols + col;
 
-	return i < t->nr_cells && t->cells[i] ? t->cells[i] : "-";
+	return i < t->nr_cells && t->cells[i] != TABLE_LOST ?
+		       t->text + t->cells[i] :
+		       "-";
 }
 
 static bool shown(const struct table *t, unsigned int c, enum out_fmt fmt)
@@ -82,7 +141,7 @@ static bool shown(const struct table *t, unsigned int c, enum out_fmt fmt)
 
 static size_t text_widths(const struct table *t, size_t *w)
 {
-	size_t rows = table_rows(t), r, len = 1;
+	size_t rows = table_rows(t), r, n, len = 1;
 	unsigned int c;
 
 	for (c = 0; c < t->nr_cols; c++) {
@@ -90,42 +149,62 @@ static size_t text_widths(const struct table *t, size_t *w)
 		if (!shown(t, c, OUT_TEXT))
 			continue;
 		w[c] = strlen(t->cols[c].head);
-		for (r = 0; r < rows; r++)
-			if (strlen(cell(t, r, c)) > w[c])
-				w[c] = strlen(cell(t, r, c));
+		for (r = 0; r < rows; r++) {
+			n = strlen(cell(t, r, c));
+			if (n > w[c])
+				w[c] = n;
+		}
 		len += w[c] + 2;
 	}
 	return len;
 }
 
+/* @s in a column of width @w, then two spaces; returns where it ends. */
+static char *text_cell(char *out, const char *s, size_t w, bool right)
+{
+	size_t n = strlen(s);
+
+	if (right) {
+		memset(out, ' ', w - n);
+		out += w - n;
+	}
+	memcpy(out, s, n);
+	out += n;
+	if (!right) {
+		memset(out, ' ', w - n);
+		out += w - n;
+	}
+	memcpy(out, "  ", 2);
+	return out + 2;
+}
+
 /* Columns two spaces apart, numbers right-aligned, no trailing blanks. */
 static int print_text(const struct table *t, const char *indent)
 {
-	size_t *w = calloc(t->nr_cols + 1, sizeof(*w)), rows, r, len, n;
+	size_t *w = calloc(t->nr_cols + 1, sizeof(*w)), rows, r, ind;
 	unsigned int c;
-	char *line;
+	char *line, *end;
 
 	if (!w)
 		return -ENOMEM;
-	len = text_widths(t, w);
-	line = malloc(len);
+	ind = strlen(indent);
+	line = malloc(ind + text_widths(t, w) + 1);
+	if (line)
+		memcpy(line, indent, ind);
 	rows = table_rows(t);
 	for (r = 0; line && r <= rows; r++) {
-		n = 0;
+		end = line + ind;
 		for (c = 0; c < t->nr_cols; c++) {
 			const char *s = r ? cell(t, r - 1, c) : t->cols[c].head;
 
-			if (!shown(t, c, OUT_TEXT))
-				continue;
-			n += (size_t)snprintf(
-				line + n, len - n,
-				t->cols[c].flags & COL_NUM ? "%*s  " : "%-*s  ",
-				(int)w[c], s);
+			if (shown(t, c, OUT_TEXT))
+				end = text_cell(end, s, w[c],
+						t->cols[c].flags & COL_NUM);
 		}
-		while (n && line[n - 1] == ' ')
-			n--;
-		line[n] = '\0';
-		printf("%s%s\n", indent, line);
+		while (end > line + ind && end[-1] == ' ')
+			end--;
+		*end++ = '\n';
+		fwrite(line, 1, (size_t)(end - line), stdout);
 	}
 	free(w);
 	free(line);
@@ -179,7 +258,7 @@ void table_print_json_row(const struct table *t, size_t row)
 
 		if (!shown(t, c, OUT_JSON))
 			continue;
-		printf("%s", sep);
+		fputs(sep, stdout);
 		json_string(stdout, t->cols[c].key);
 		putchar(':');
 		if (!strcmp(s, "-"))
@@ -222,10 +301,7 @@ int table_print(const struct table *t, enum out_fmt fmt, const char *indent)
 
 void table_free(struct table *t)
 {
-	size_t i;
-
-	for (i = 0; i < t->nr_cells; i++)
-		free(t->cells[i]);
+	free(t->text);
 	free(t->cells);
 	memset(t, 0, sizeof(*t));
 }

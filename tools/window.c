@@ -79,25 +79,31 @@ static int cmp_key(uint64_t vm, uint64_t vcpu, uint64_t code,
 	return 0;
 }
 
-/* The series with this key, inserted zeroed if missing (*created). */
+/*
+ * The series with this key, inserted zeroed if missing (*created).  The
+ * series of a sample come in order: the one after the last found first.
+ */
 static struct win_series *map_get(struct win_map *m, uint64_t vm, uint64_t vcpu,
 				  uint64_t code, bool *created)
 {
-	size_t lo = 0, hi = m->nr, mid;
+	size_t lo = 0, hi = m->nr, mid = m->next;
 	struct win_series *s;
 	int c;
 
-	while (lo < hi) {
+	if (mid >= m->nr)
 		mid = lo + (hi - lo) / 2;
+	while (lo < hi) {
 		c = cmp_key(vm, vcpu, code, &m->v[mid]);
 		if (!c) {
 			*created = false;
+			m->next = mid + 1;
 			return &m->v[mid];
 		}
 		if (c < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
+		mid = lo + (hi - lo) / 2;
 	}
 	if (m->nr == m->cap) {
 		size_t ncap = m->cap ? m->cap * 2 : 32;
@@ -116,6 +122,7 @@ static struct win_series *map_get(struct win_map *m, uint64_t vm, uint64_t vcpu,
 	s->vcpu = vcpu;
 	s->code = code;
 	*created = true;
+	m->next = lo + 1;
 	return s;
 }
 
@@ -164,7 +171,6 @@ void win_free(struct window *w)
 {
 	win_map_free(&w->host);
 	win_map_free(&w->live);
-	win_map_free(&w->scratch);
 	stats_free(&w->prev);
 	free(w->iv);
 	free(w->vms);
@@ -189,32 +195,36 @@ static bool is_reset(const struct stats_snap *a, const struct stats_snap *b)
 	return false;
 }
 
-/* Host-wide figures by code: retired + every live vCPU; returns exits. */
+/*
+ * Host-wide figures by code: retired + every live vCPU, summed into the
+ * series' last values of the codes in this sample; returns exits.
+ */
 static int host_apply(struct window *w, const struct stats_snap *s, bool first,
 		      uint64_t *exits)
 {
-	struct win_map *tmp = &w->scratch;
+	size_t now = w->nr_samples + 1, i;
 	struct win_series *t;
 	bool created;
-	size_t i;
 
-	tmp->nr = 0;
 	*exits = 0;
 	for (i = 0; i < s->nr_retired + s->nr_reasons; i++) {
 		const struct stats_reason *r =
 			i < s->nr_retired ? &s->retired[i] :
 					    &s->reasons[i - s->nr_retired];
 
-		t = map_get(tmp, 0, 0, r->code, &created);
+		t = map_get(&w->host, 0, 0, r->code, &created);
 		if (!t)
 			return -ENOMEM;
-		fig_add(&t->last, &r->f);
+		if (t->seen == now) {
+			fig_add(&t->last, &r->f);
+		} else {
+			t->last = r->f;
+			t->seen = now;
+		}
 		*exits = sat_add(*exits, r->f.exits);
 	}
-	for (i = 0; i < tmp->nr; i++)
-		if (map_apply(&w->host, 0, 0, tmp->v[i].code, &tmp->v[i].last,
-			      first))
-			return -ENOMEM;
+	for (i = 0; first && i < w->host.nr; i++)
+		w->host.v[i].base = w->host.v[i].last;
 	return 0;
 }
 

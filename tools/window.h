@@ -27,6 +27,7 @@ struct win_series {
 	struct stats_fig base; /* value at the start of the current epoch */
 	struct stats_fig last; /* value when last seen */
 	struct stats_fig acc; /* the window's figures of closed epochs */
+	size_t seen; /* host series: the last sample (from 1) with the code */
 };
 
 /* Series sorted by (vm, vcpu, code). */
@@ -34,6 +35,7 @@ struct win_map {
 	struct win_series *v;
 	size_t nr;
 	size_t cap;
+	size_t next; /* where a lookup looks first: after the last found */
 };
 
 struct win_interval {
@@ -87,7 +89,6 @@ struct window {
 	/* while adding samples */
 	struct stats_snap prev;
 	uint64_t prev_exits;
-	struct win_map scratch;
 };
 
 void win_init(struct window *w);
