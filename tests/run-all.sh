@@ -42,5 +42,6 @@ tap_finish e2e/vmx
 # Smoke runs of the benchmarks, so they do not rot (figures: make bench).
 tap_check bench/hotpath bench/hotpath/run.sh --smoke
 tap_check bench/nested bench/nested/run.sh --smoke --offline
+tap_check bench/tools bench/tools/run.sh --smoke
 
 tap_summary
