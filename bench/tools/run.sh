@@ -32,8 +32,9 @@ Usage: $PROG [OPTIONS]
 
 Measures exitstat export (scrape latency), top (memory over time) and
 report (time on a long recording) on generated hosts and writes the
-tables.  The full run takes about an hour, most of it top's refreshes,
-and 2 GB under \$TMPDIR (or /tmp) for the recording.
+tables.  The full run takes a few minutes (top makes an hour's worth of
+refreshes, 1 ms apart) and 2 GB under \$TMPDIR (or /tmp) for the
+recording.
 
 Options
   --smoke          a quick run (seconds): 3 scrapes, 20 refreshes, one
