@@ -87,11 +87,7 @@ step "building the initramfs of both guests"
 	--timeout 3600 \
 	--add "$WORK/kmod/exitstat.ko:/lib/modules/exitstat.ko" \
 	--add "$TOP/build/static/exitstat:/bin/exitstat" \
-	--elf /usr/bin/qemu-system-x86_64:/bin/qemu-system-x86_64 \
-	--add /usr/share/seabios/bios-256k.bin:/usr/share/qemu/bios-256k.bin \
-	--add /usr/share/qemu/linuxboot_dma.bin:/usr/share/qemu/linuxboot_dma.bin \
-	--add /usr/share/qemu/kvmvapic.bin:/usr/share/qemu/kvmvapic.bin \
-	--add "$VMLINUZ:/l2/vmlinuz" --add "$WORK/l2.gz:/l2/initrd.gz" \
+	--l2 "$VMLINUZ:$WORK/l2.gz" \
 	--test "$TOP/demo/guest.sh" >/dev/null
 
 # run_mode MODE APPEND: one outer boot running BOOTS inner boots.
