@@ -32,7 +32,7 @@ MHD_LIBS := -Wl,--push-state,--no-as-needed \
 	-Wl,--pop-state
 
 .PHONY: all unit unit-bins test demo style clean deps module dkms-src dkms-install bench \
-	fuzz reliability
+	fuzz reliability debug-kernel
 .SECONDARY:
 all: $(O)/plain/exitstat
 
@@ -117,6 +117,17 @@ fuzz:
 reliability: deps
 	tests/e2e/module.sh --series 6.1 --timeout 3600 \
 		--append "churn.vms=2000 unload.cycles=50 e2e.timeout=1800"
+
+# The module's guest tests on debug kernels built from Debian's source
+# (KASAN, lockdep, PROVE_RCU, DEBUG_ATOMIC_SLEEP, kmemleak), with a positive
+# control; docs/reliability.md.  The first build of each kernel takes about
+# half an hour on 2 cores, each run then about 10 minutes.
+DEBUG_SERIES ?= 6.1 6.12
+debug-kernel:
+	scripts/install-deps.sh debug
+	st=0; for s in $(DEBUG_SERIES); do \
+		tests/e2e/debug-kernel.sh --series $$s || st=1; \
+	done; exit $$st
 
 # exitstat.ko, for the kernel whose build tree is KDIR (default: running).
 module:
