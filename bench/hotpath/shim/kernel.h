@@ -16,7 +16,8 @@
  *   thread-local variable (%fs instead of %gs), per-CPU data with one copy
  *   per benchmark thread reached through %gs as in the kernel (see
  *   "per-CPU data" below), allocation, spinlocks, work items, tracepoint
- *   registration.  On the hot path: this_cpu_read()/this_cpu_write(), and
+ *   registration; irq_work, llist, seqcount and atomic_long_t minimally, for
+ *   the retirement of VMs, which the benchmark never does.  On the hot path: this_cpu_read()/this_cpu_write(), and
  *   `current` and the RCU calls where the code uses them.
  *
  * Compiled with __KERNEL__ defined, so core/types.h takes this path too.
@@ -385,6 +386,82 @@ SHIM_LIBC void shim_spin_unlock(spinlock_t *l);
 		(void)(flags);           \
 		shim_spin_unlock(l);     \
 	} while (0)
+
+#define spin_lock(l) shim_spin_lock(l)
+#define spin_unlock(l) shim_spin_unlock(l)
+
+typedef struct {
+	long counter;
+} atomic_long_t;
+#define atomic_long_inc(v) __atomic_add_fetch(&(v)->counter, 1, __ATOMIC_RELAXED)
+#define atomic_long_dec(v) __atomic_sub_fetch(&(v)->counter, 1, __ATOMIC_RELAXED)
+#define atomic_long_read(v) __atomic_load_n(&(v)->counter, __ATOMIC_RELAXED)
+
+/* Sequence counts as the kernel's, without lockdep. */
+typedef struct {
+	unsigned int sequence;
+} seqcount_spinlock_t;
+#define SEQCNT_SPINLOCK_ZERO(name, lock) { 0 }
+#define write_seqcount_begin(s) \
+	__atomic_add_fetch(&(s)->sequence, 1, __ATOMIC_RELEASE)
+#define write_seqcount_end(s) \
+	__atomic_add_fetch(&(s)->sequence, 1, __ATOMIC_RELEASE)
+static inline unsigned int raw_read_seqcount_begin(seqcount_spinlock_t *s)
+{
+	unsigned int seq;
+
+	while ((seq = __atomic_load_n(&s->sequence, __ATOMIC_ACQUIRE)) & 1)
+		__builtin_ia32_pause();
+	return seq;
+}
+static inline bool read_seqcount_retry(seqcount_spinlock_t *s,
+				       unsigned int start)
+{
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return __atomic_load_n(&s->sequence, __ATOMIC_RELAXED) != start;
+}
+
+/* linux/llist.h: lock-less lists (the bench never retires a VM). */
+struct llist_node {
+	struct llist_node *next;
+};
+struct llist_head {
+	struct llist_node *first;
+};
+#define LLIST_HEAD(name) struct llist_head name = { NULL }
+static inline bool llist_add(struct llist_node *n, struct llist_head *h)
+{
+	n->next = __atomic_exchange_n(&h->first, n, __ATOMIC_ACQ_REL);
+	return !n->next;
+}
+static inline struct llist_node *llist_del_all(struct llist_head *h)
+{
+	return __atomic_exchange_n(&h->first, NULL, __ATOMIC_ACQ_REL);
+}
+#define llist_entry(ptr, type, member) container_of(ptr, type, member)
+#define member_address_is_nonnull(ptr, member) \
+	((uintptr_t)(ptr) + offsetof(__typeof__(*(ptr)), member) != 0)
+#define llist_for_each_entry(pos, node, member)                           \
+	for ((pos) = llist_entry((node), __typeof__(*(pos)), member);     \
+	     member_address_is_nonnull(pos, member);                      \
+	     (pos) = llist_entry((pos)->member.next, __typeof__(*(pos)), member))
+#define llist_for_each_entry_safe(pos, n, node, member)                   \
+	for (pos = llist_entry((node), __typeof__(*pos), member);         \
+	     member_address_is_nonnull(pos, member) &&                    \
+	     (n = llist_entry(pos->member.next, __typeof__(*n), member), true); \
+	     pos = n)
+
+/* irq_work: run at once (the kernel runs it as soon as IRQs are on). */
+struct irq_work {
+	void (*func)(struct irq_work *work);
+};
+#define DEFINE_IRQ_WORK(name, f) struct irq_work name = { .func = (f) }
+static inline bool irq_work_queue(struct irq_work *w)
+{
+	w->func(w);
+	return true;
+}
+#define irq_work_sync(w) ((void)(w))
 
 struct work_struct {
 	void (*func)(struct work_struct *work);
