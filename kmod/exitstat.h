@@ -63,6 +63,7 @@ struct es_vcpu *es_vcpu_attach(struct kvm_vcpu *vcpu);
 void es_vm_retire(const struct kvm *kvm);
 void es_reset(void);
 u64 es_unattributed(void);
+void es_live_objects(long *vms, long *vcpus);
 void es_vm_sum(const struct es_vm *vm, unsigned int slot, struct es_figures *s);
 void es_global_sum(unsigned int slot, struct es_figures *s);
 void es_reason_merge(struct es_reason_stats *to,

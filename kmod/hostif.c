@@ -93,10 +93,13 @@ static void es_show_global(struct seq_file *m)
 	struct es_figures total, retired;
 	unsigned long flags;
 	unsigned int slot;
+	long vms, vcpus;
 
 	spin_lock_irqsave(&es_lock, flags);
 	es_global_sum(ES_ALL_SLOTS, &total);
 	seq_printf(m, "unattributed %llu\n", es_unattributed());
+	es_live_objects(&vms, &vcpus);
+	seq_printf(m, "allocated vms=%ld vcpus=%ld\n", vms, vcpus);
 	seq_printf(m, "total exits=%llu cycles=%llu\n", total.exits,
 		   total.cycles);
 	retired = (struct es_figures){ 0 };

@@ -49,6 +49,9 @@ unsigned int es_reset_gen;
 static struct es_reason_stats *es_retired;	/* [es_nr_slots] */
 static struct es_figures es_retired_total;
 
+/* es_vm and attached es_vcpu structures not freed yet (not the pool). */
+static atomic_long_t es_live_vms, es_live_vcpus;
+
 static DEFINE_PER_CPU(u64, es_unattributed_exits);
 static u64 es_unattributed_base;
 
@@ -125,6 +128,7 @@ static struct es_vm *es_vm_get(struct kvm *kvm)
 	vm->pid = task_tgid_nr(current);
 	strscpy(vm->stats_id, kvm->stats_id, sizeof(vm->stats_id));
 	list_add_tail_rcu(&vm->node, &es_vms);
+	atomic_long_inc(&es_live_vms);
 	return vm;
 }
 
@@ -162,6 +166,7 @@ struct es_vcpu *es_vcpu_attach(struct kvm_vcpu *vcpu)
 	v->reset_gen = es_reset_gen;
 	list_add_tail_rcu(&v->vm_node, &vm->vcpus);
 	hash_add_rcu(es_vcpu_hash, &v->hnode, (unsigned long)vcpu);
+	atomic_long_inc(&es_live_vcpus);
 out:
 	if (!v)
 		this_cpu_inc(es_unattributed_exits);
@@ -263,9 +268,18 @@ static void es_vm_free(struct es_vm *vm)
 {
 	struct es_vcpu *v, *tmp;
 
-	list_for_each_entry_safe(v, tmp, &vm->vcpus, vm_node)
+	list_for_each_entry_safe(v, tmp, &vm->vcpus, vm_node) {
 		kvfree(v);
+		atomic_long_dec(&es_live_vcpus);
+	}
 	kfree(vm);
+	atomic_long_dec(&es_live_vms);
+}
+
+void es_live_objects(long *vms, long *vcpus)
+{
+	*vms = atomic_long_read(&es_live_vms);
+	*vcpus = atomic_long_read(&es_live_vcpus);
 }
 
 static void es_vm_free_rcu(struct rcu_head *rcu)
