@@ -19,45 +19,14 @@ void table_init(struct table *t, const struct col *cols, unsigned int nr)
 
 #define TABLE_LOST SIZE_MAX /* a cell that did not fit in memory */
 
-/* Makes room for @n more bytes of text; false if there is none. */
-static bool text_room(struct table *t, size_t n)
+/*
+ * Ends the cell that starts at @start in the text: its offset, or
+ * TABLE_LOST if the text ran out of memory.
+ */
+static size_t end_cell(struct table *t, size_t start)
 {
-	size_t size = t->size ? t->size : 1024;
-	char *text;
-
-	while (size - t->len < n)
-		size *= 2;
-	if (size == t->size)
-		return true;
-	text = realloc(t->text, size);
-	if (!text)
-		return false;
-	t->text = text;
-	t->size = size;
-	return true;
-}
-
-/* Formats the cell at the end of the text: its offset, or TABLE_LOST. */
-static size_t vformat(struct table *t, const char *fmt, va_list ap)
-{
-	size_t start = t->len;
-	va_list ap2;
-	int n;
-
-	if (!text_room(t, 64))
-		return TABLE_LOST;
-	va_copy(ap2, ap);
-	n = vsnprintf(t->text + start, t->size - start, fmt, ap2);
-	va_end(ap2);
-	if (n < 0)
-		return TABLE_LOST;
-	if ((size_t)n >= t->size - start) {
-		if (!text_room(t, (size_t)n + 1))
-			return TABLE_LOST;
-		vsnprintf(t->text + start, t->size - start, fmt, ap);
-	}
-	t->len += (size_t)n + 1;
-	return start;
+	textbuf_putc(&t->text, '\0');
+	return t->text.err ? TABLE_LOST : start;
 }
 
 /* Makes room for one more cell; false, with the error set, if there is none. */
@@ -88,30 +57,25 @@ static void push_cell(struct table *t, size_t cell)
 
 void table_add(struct table *t, const char *fmt, ...)
 {
-	size_t cell;
+	size_t start = t->text.len;
 	va_list ap;
 
 	if (!cell_room(t))
 		return;
 	va_start(ap, fmt);
-	cell = vformat(t, fmt, ap);
+	textbuf_vprintf(&t->text, fmt, ap);
 	va_end(ap);
-	push_cell(t, cell);
+	push_cell(t, end_cell(t, start));
 }
 
 void table_add_str(struct table *t, const char *s)
 {
-	size_t n = strlen(s) + 1;
+	size_t start = t->text.len;
 
 	if (!cell_room(t))
 		return;
-	if (!text_room(t, n)) {
-		push_cell(t, TABLE_LOST);
-		return;
-	}
-	memcpy(t->text + t->len, s, n);
-	push_cell(t, t->len);
-	t->len += n;
+	textbuf_puts(&t->text, s);
+	push_cell(t, end_cell(t, start));
 }
 
 size_t table_rows(const struct table *t)
@@ -124,7 +88,7 @@ static const char *cell(const struct table *t, size_t row, unsigned int col)
 	size_t i = row * t->nr_cols + col;
 
 	return i < t->nr_cells && t->cells[i] != TABLE_LOST ?
-		       t->text + t->cells[i] :
+		       t->text.buf + t->cells[i] :
 		       "-";
 }
 
@@ -301,7 +265,7 @@ int table_print(const struct table *t, enum out_fmt fmt, const char *indent)
 
 void table_free(struct table *t)
 {
-	free(t->text);
+	textbuf_free(&t->text);
 	free(t->cells);
 	memset(t, 0, sizeof(*t));
 }

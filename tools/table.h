@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "textbuf.h"
+
 enum out_fmt {
 	OUT_TEXT,
 	OUT_MARKDOWN,
@@ -29,8 +31,7 @@ struct col {
 struct table {
 	const struct col *cols;
 	unsigned int nr_cols;
-	char *text; /* the cells' strings, one after the other */
-	size_t len, size;
+	struct textbuf text; /* the cells' strings, each NUL-ended */
 	size_t *cells; /* row by row: where each starts in text (SIZE_MAX: lost) */
 	size_t nr_cells, cap;
 	int err; /* -ENOMEM if a cell was lost */

@@ -54,20 +54,34 @@ void textbuf_u64(struct textbuf *tb, uint64_t v)
 	textbuf_put(tb, p, (size_t)(digits + sizeof(digits) - p));
 }
 
+/* Formatted in place; formatted again only if it did not fit. */
+void textbuf_vprintf(struct textbuf *tb, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+
+	if (textbuf_grow(tb, 64))
+		return;
+	va_copy(ap2, ap);
+	n = vsnprintf(tb->buf + tb->len, tb->cap - tb->len, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return;
+	if ((size_t)n >= tb->cap - tb->len) {
+		if (textbuf_grow(tb, (size_t)n))
+			return;
+		vsnprintf(tb->buf + tb->len, tb->cap - tb->len, fmt, ap);
+	}
+	tb->len += (size_t)n;
+}
+
 void textbuf_printf(struct textbuf *tb, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	textbuf_vprintf(tb, fmt, ap);
 	va_end(ap);
-	if (n < 0 || textbuf_grow(tb, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(tb->buf + tb->len, tb->cap - tb->len, fmt, ap);
-	va_end(ap);
-	tb->len += (size_t)n;
 }
 
 const char *textbuf_str(struct textbuf *tb)

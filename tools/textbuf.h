@@ -9,6 +9,7 @@
 #ifndef EXITSTAT_TOOLS_TEXTBUF_H
 #define EXITSTAT_TOOLS_TEXTBUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -55,6 +56,8 @@ void textbuf_u64(struct textbuf *tb, uint64_t v);
 
 void textbuf_printf(struct textbuf *tb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void textbuf_vprintf(struct textbuf *tb, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* The text, NUL-terminated ("" when empty or after a failure). */
 const char *textbuf_str(struct textbuf *tb);
