@@ -287,28 +287,33 @@ static void es_vm_free_rcu(struct rcu_head *rcu)
 	es_vm_free(container_of(rcu, struct es_vm, rcu));
 }
 
+/* Unlinks a dead VM's vCPU and folds its figures in: es_seq write side. */
+static void es_vcpu_retire(struct es_vcpu *v)
+{
+	unsigned int slot;
+
+	hash_del_rcu(&v->hnode);
+	es_probes_forget(v);
+	if (!es_vcpu_current(v))
+		return;
+	es_sum_add(&es_retired_total, v->s.exits, v->s.cycles);
+	for (slot = 0; slot < es_nr_slots; slot++)
+		es_reason_merge(&es_retired[slot], &v->s.reasons[slot]);
+}
+
 /* Folds the dead VMs into the retired totals; in hardirq context. */
 static void es_retire_dead(struct irq_work *work)
 {
 	struct llist_node *dead = llist_del_all(&es_dead_vms);
 	struct es_vm *vm, *tmp;
 	struct es_vcpu *v;
-	unsigned int slot;
 
 	spin_lock(&es_lock);
 	write_seqcount_begin(&es_seq);
 	llist_for_each_entry(vm, dead, dead_node) {
 		list_del_rcu(&vm->node);
-		list_for_each_entry(v, &vm->vcpus, vm_node) {
-			hash_del_rcu(&v->hnode);
-			es_probes_forget(v);
-			if (!es_vcpu_current(v))
-				continue;
-			es_sum_add(&es_retired_total, v->s.exits, v->s.cycles);
-			for (slot = 0; slot < es_nr_slots; slot++)
-				es_reason_merge(&es_retired[slot],
-						&v->s.reasons[slot]);
-		}
+		list_for_each_entry(v, &vm->vcpus, vm_node)
+			es_vcpu_retire(v);
 	}
 	write_seqcount_end(&es_seq);
 	spin_unlock(&es_lock);
